@@ -1,0 +1,80 @@
+"""What one invocation of salesflow knows: the global options, and opening the database."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from salesflow.config import Settings, resolve_settings
+from salesflow.i18n import _
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salesflow.store.database import Workspace
+    from salesflow.store.models import User
+
+
+@dataclass
+class Invocation:
+    db: str | None = None
+    as_user: str | None = None
+    no_input: bool = False
+    debug: bool = False
+
+
+state = Invocation()
+
+
+def reset(
+    *,
+    db: str | None = None,
+    as_user: str | None = None,
+    no_input: bool = False,
+    debug: bool = False,
+) -> None:
+    """Start an invocation afresh (the process may run several, as the tests do)."""
+    state.db, state.as_user, state.no_input, state.debug = db, as_user, no_input, debug
+
+
+def settings() -> Settings:
+    return resolve_settings(cli_db=state.db, cli_user=state.as_user)
+
+
+def note(message: str) -> None:
+    """A message for the person (never data): goes to stderr."""
+    print(message, file=sys.stderr)
+
+
+@contextmanager
+def open_db(*, create: bool = False, upgrade: bool = True) -> Iterator[Workspace]:
+    from salesflow.store.database import open_workspace
+
+    workspace = open_workspace(settings().database_url.value, create=create, upgrade=upgrade)
+    try:
+        change = workspace.schema_change
+        if change is not None and change.from_revision is not None:
+            note(
+                _("Upgraded the database schema from {old} to {new}.").format(
+                    old=change.from_revision, new=change.to_revision
+                )
+            )
+        yield workspace
+    finally:
+        workspace.dispose()
+
+
+@contextmanager
+def acting(*, write: bool = False) -> Iterator[tuple[Session, User]]:
+    """A unit of work for the current user: committed at the end, rolled back on error."""
+    from salesflow.store.audit import set_actor
+    from salesflow.workflow.identity import resolve_actor
+
+    resolved = settings().user
+    with open_db() as workspace, workspace.session(write=write) as session:
+        actor = resolve_actor(session, resolved.value, source=resolved.source)
+        set_actor(session, actor.id)
+        yield session, actor

@@ -1,0 +1,68 @@
+"""``salesflow db``: upgrade, check and back up the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from salesflow.cli import context
+from salesflow.cli.output import Column, FormatOption, OutputFormat, render
+from salesflow.i18n import _
+
+app = typer.Typer(help=_("Upgrade, check and back up the database."), no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade() -> None:
+    """Apply pending schema migrations (commands also do this when they open the database)."""
+    from salesflow.workflow.maintenance import upgrade_database
+
+    with context.open_db(upgrade=False) as workspace:
+        change = upgrade_database(workspace)
+    if change is None:
+        context.note(_("The database schema is up to date."))
+    else:
+        context.note(
+            _("Upgraded the database schema from {old} to {new}.").format(
+                old=change.from_revision or _("empty"), new=change.to_revision
+            )
+        )
+
+
+@app.command("check")
+def check(fmt: FormatOption = OutputFormat.table) -> None:
+    """Check the data's integrity and list migrations not yet applied (exit 1 on a problem)."""
+    from salesflow.workflow.maintenance import check_database
+
+    with context.open_db(upgrade=False) as workspace:
+        results = check_database(workspace)
+    columns = [
+        Column("check", _("Check")),
+        Column("ok", _("OK")),
+        Column("detail", _("Detail")),
+    ]
+    render(results, columns, fmt)
+    if not all(result.ok for result in results):
+        raise typer.Exit(1)
+
+
+@app.command("backup")
+def backup(
+    path: Annotated[Path, typer.Argument(help=_("File to write the backup to."))],
+    force: Annotated[bool, typer.Option("--force", help=_("Overwrite an existing file."))] = False,
+) -> None:
+    """Copy the live SQLite database to PATH (on PostgreSQL, use pg_dump)."""
+    from salesflow.workflow.maintenance import backup_database
+
+    with context.open_db() as workspace:
+        from salesflow.store.audit import set_actor
+        from salesflow.workflow.identity import resolve_actor
+
+        resolved = context.settings().user
+        with workspace.session(write=True) as session:
+            actor = resolve_actor(session, resolved.value, source=resolved.source)
+            set_actor(session, actor.id)
+            size = backup_database(session, actor, workspace, path, force=force)
+    context.note(_("Backed up the database to {path} ({size} bytes).").format(path=path, size=size))

@@ -1,0 +1,42 @@
+"""``salesflow init``: create the database and its first admin."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesflow.cli import context
+from salesflow.i18n import _
+
+
+def init_command(
+    sample: Annotated[
+        bool, typer.Option("--sample", help=_("Also load the sample team from sample_data/."))
+    ] = False,
+) -> None:
+    """Create the database (or bring it up to date) and its first admin user.
+
+    The admin is named after the current user: --as, SALESFLOW_USER, the config, or your
+    operating-system login.
+    """
+    from salesflow.workflow.setup import initialize
+
+    resolved = context.settings()
+    with context.open_db(create=True) as workspace:
+        with workspace.session(actor_id=None, write=True) as session:
+            result = initialize(session, admin_username=resolved.user.value, sample=sample)
+        where = workspace.display_url
+    if result.admin_created:
+        context.note(_("Created the salesflow database at {where}.").format(where=where))
+        context.note(_("Admin user: {name}.").format(name=result.admin))
+    else:
+        context.note(
+            _("The database at {where} is ready; its admin is {name}.").format(
+                where=where, name=result.admin
+            )
+        )
+    if result.sample_users_added:
+        context.note(
+            _("Added sample users: {names}.").format(names=", ".join(result.sample_users_added))
+        )

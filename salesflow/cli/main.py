@@ -1,0 +1,118 @@
+"""The ``salesflow`` command: global options, the command groups, and error handling."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from salesflow import __version__
+from salesflow.cli import audit, config, context, db, init, user
+from salesflow.cli.errors import EXIT_USAGE, report, report_unexpected
+from salesflow.i18n import _
+from salesflow.workflow.errors import SalesflowError
+
+app = typer.Typer(
+    name="salesflow",
+    help=_("salesflow: the sales process in your terminal, from lead to payment and care."),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"salesflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db_url: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="URL",
+            help=_("Database URL or SQLite file (else SALESFLOW_DB_URL, config, default)."),
+        ),
+    ] = None,
+    as_user: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            metavar="USER",
+            help=_("Act as this user (else SALESFLOW_USER, config, your login)."),
+        ),
+    ] = None,
+    no_input: Annotated[
+        bool,
+        typer.Option("--no-input", help=_("Never prompt; a missing value is an error.")),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help=_("Show tracebacks for unexpected errors."))
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help=_("Show the version.")
+        ),
+    ] = False,
+) -> None:
+    context.reset(
+        db=db_url,
+        as_user=as_user,
+        no_input=no_input or bool(os.environ.get("SALESFLOW_NO_INPUT")),
+        debug=debug or bool(os.environ.get("SALESFLOW_DEBUG")),
+    )
+
+
+app.command("init")(init.init_command)
+app.add_typer(user.app, name="user")
+app.add_typer(config.app, name="config")
+app.add_typer(db.app, name="db")
+app.add_typer(audit.app, name="audit")
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    # Typer carries its own copy of Click; its usage errors have these two attributes.
+    return hasattr(exc, "exit_code") and hasattr(exc, "format_message")
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run salesflow with ``argv`` and return the exit code (tests call this directly)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    context.reset()
+    debug = "--debug" in args or bool(os.environ.get("SALESFLOW_DEBUG"))
+    try:
+        result = app(args=args, prog_name="salesflow", standalone_mode=False)
+    except SalesflowError as exc:
+        report(exc.message, exc.hint)
+        return exc.exit_code
+    except typer.Abort:
+        report(_("Cancelled."))
+        return 130
+    except KeyboardInterrupt:
+        report(_("Interrupted."))
+        return 130
+    except Exception as exc:
+        if _is_usage_error(exc):
+            command = getattr(getattr(exc, "ctx", None), "command_path", "salesflow")
+            report(
+                exc.format_message(),  # type: ignore[attr-defined]
+                hint=_("Run '{command} --help' for usage.").format(command=command),
+            )
+            code = exc.exit_code  # type: ignore[attr-defined]
+            return code if isinstance(code, int) and code else EXIT_USAGE
+        report_unexpected(exc, debug=debug or context.state.debug)
+        return 1
+    finally:
+        sys.stdout.flush()
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    sys.exit(run())

@@ -1,0 +1,67 @@
+"""Asking for what is missing, when there is a person to ask.
+
+With ``--no-input``, or when stdin or stdout is not a terminal, a missing value is an
+error that names the option to pass instead. Prompts are drawn on stderr, so stdout keeps
+carrying data only.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from salesflow.cli import context
+from salesflow.i18n import _
+from salesflow.workflow.errors import InputError
+
+
+def can_prompt() -> bool:
+    return not context.state.no_input and sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def _missing(option: str) -> InputError:
+    return InputError(
+        _("Missing value for {option}.").format(option=option),
+        hint=_("Pass {option}; there is no terminal to ask in (or --no-input was given).").format(
+            option=option
+        ),
+    )
+
+
+def _prompt_output() -> Any:
+    from prompt_toolkit.output import create_output
+
+    return create_output(stdout=sys.stderr)
+
+
+def _answer(question: Any, option: str) -> Any:
+    answer = question.unsafe_ask()
+    if answer is None:
+        raise _missing(option)
+    return answer
+
+
+def ask_choice(message: str, choices: Sequence[tuple[str, str]], *, option: str) -> str:
+    """Pick one of ``choices`` (code, label); returns the code."""
+    if not can_prompt():
+        raise _missing(option)
+    import questionary
+
+    question = questionary.select(
+        message,
+        choices=[
+            questionary.Choice(title=f"{label} ({code})", value=code) for code, label in choices
+        ],
+        output=_prompt_output(),
+    )
+    return str(_answer(question, option))
+
+
+def ask_text(message: str, *, option: str, default: str = "") -> str:
+    if not can_prompt():
+        raise _missing(option)
+    import questionary
+
+    question = questionary.text(message, default=default, output=_prompt_output())
+    return str(_answer(question, option))

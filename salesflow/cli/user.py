@@ -1,0 +1,96 @@
+"""``salesflow user``: the people who use salesflow, their roles and teams."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesflow.cli import context
+from salesflow.cli.output import Column, FormatOption, OutputFormat, render, render_record
+from salesflow.cli.prompts import ask_choice
+from salesflow.i18n import _
+from salesflow.workflow.roles import ROLES, role_label
+
+app = typer.Typer(help=_("Add and list users; show who you are."), no_args_is_help=True)
+
+ROLE_HELP = _("Role: {roles}.").format(roles=", ".join(ROLES))
+
+
+def user_columns() -> list[Column]:
+    return [
+        Column("username", _("Username")),
+        Column("display_name", _("Name")),
+        Column("role", _("Role"), show=role_label),
+        Column("manager", _("Manager")),
+        Column("active", _("Active")),
+        Column("created_at", _("Created")),
+    ]
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help=_("Login name: letters, digits, '.', '_', '-'."))],
+    role: Annotated[str | None, typer.Option("--role", help=ROLE_HELP)] = None,
+    manager: Annotated[
+        str | None, typer.Option("--manager", help=_("The manager or director they report to."))
+    ] = None,
+    display_name: Annotated[
+        str | None, typer.Option("--display-name", help=_("Name shown to people, e.g. 李娜."))
+    ] = None,
+) -> None:
+    """Add a user (admins only)."""
+    from salesflow.workflow.users import add_user
+
+    if role is None:
+        role = ask_choice(
+            _("Role of {name}?").format(name=name),
+            [(code, role_label(code)) for code in ROLES],
+            option="--role",
+        )
+    with context.acting(write=True) as (session, actor):
+        created = add_user(
+            session, actor, username=name, role=role, display_name=display_name, manager=manager
+        )
+        label = role_label(created.role)
+        username = created.username
+    context.note(_("Added user {name} ({role}).").format(name=username, role=label))
+
+
+@app.command("list")
+def list_(
+    role: Annotated[str | None, typer.Option("--role", help=_("Only users of this role."))] = None,
+    team: Annotated[bool, typer.Option("--team", help=_("Only my team."))] = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List users with their roles and managers."""
+    from salesflow.workflow.users import list_users
+
+    with context.acting() as (session, actor):
+        users = list_users(session, actor, role=role, team_only=team)
+    render(users, user_columns(), fmt, empty_message=_("No users."))
+
+
+@app.command("whoami")
+def whoami(fmt: FormatOption = OutputFormat.table) -> None:
+    """Show the acting user, where that name came from, and what they may see."""
+    from dataclasses import asdict
+
+    from salesflow.workflow.users import whoami as identify
+
+    resolved = context.settings().user
+    with context.acting() as (session, actor):
+        identity = identify(session, actor, source=resolved.source)
+    record = {
+        **asdict(identity.user),
+        "source": identity.source,
+        "team_size": identity.team_size,
+        "sees": identity.sees,
+    }
+    fields = [
+        *user_columns()[:4],
+        Column("source", _("Identified by")),
+        Column("team_size", _("Team members")),
+        Column("sees", _("Sees")),
+    ]
+    render_record(record, fields, fmt)

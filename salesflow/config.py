@@ -1,0 +1,193 @@
+"""Where salesflow's settings come from, and which source won.
+
+Each setting is resolved from the first source that provides it:
+
+* database URL: ``--db``, else ``SALESFLOW_DB_URL``, else ``database_url`` in the config
+  file, else a SQLite file in the platform data directory;
+* acting user: ``--as``, else ``SALESFLOW_USER``, else ``user`` in the config file, else the
+  operating-system login name (the admin that ``salesflow init`` creates).
+
+The config file is ``config.toml`` in the platform config directory. ``SALESFLOW_HOME``
+moves both the config and the data directory to one folder (tests use it so they never
+touch real data). This module imports nothing heavy: ``--help`` loads it.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from salesflow.i18n import _
+from salesflow.workflow.errors import ConfigurationError
+
+APP_NAME = "salesflow"
+CONFIG_KEYS = frozenset({"database_url", "user"})
+SUPPORTED_SCHEMES = ("sqlite", "postgresql")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A setting's value and a human-readable name of the source it came from."""
+
+    value: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: Resolved
+    user: Resolved
+    config_file: Resolved
+    data_dir: Resolved
+
+    def as_rows(self) -> list[dict[str, str]]:
+        return [
+            {"setting": name, "value": display, "source": resolved.source}
+            for name, resolved, display in (
+                ("database_url", self.database_url, mask_password(self.database_url.value)),
+                ("user", self.user, self.user.value),
+                ("config_file", self.config_file, self.config_file.value),
+                ("data_dir", self.data_dir, self.data_dir.value),
+            )
+        ]
+
+
+def config_dir() -> Resolved:
+    home = os.environ.get("SALESFLOW_HOME")
+    if home:
+        return Resolved(str(Path(home).expanduser()), "SALESFLOW_HOME")
+    import platformdirs
+
+    return Resolved(platformdirs.user_config_dir(APP_NAME), _("platform config dir"))
+
+
+def data_dir() -> Resolved:
+    home = os.environ.get("SALESFLOW_HOME")
+    if home:
+        return Resolved(str(Path(home).expanduser()), "SALESFLOW_HOME")
+    import platformdirs
+
+    return Resolved(platformdirs.user_data_dir(APP_NAME), _("platform data dir"))
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The config file's settings; an absent file is an empty config."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigurationError(
+            _("Cannot read the config file {path}: {reason}.").format(
+                path=path, reason=exc.strerror
+            )
+        ) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigurationError(
+            _("The config file {path} is not valid TOML: {reason}.").format(path=path, reason=exc),
+            hint=_("Fix the file or move it away."),
+        ) from exc
+    unknown = sorted(set(data) - CONFIG_KEYS)
+    if unknown:
+        raise ConfigurationError(
+            _("Unknown setting {names} in the config file {path}.").format(
+                names=", ".join(unknown), path=path
+            ),
+            hint=_("Known settings: {known}.").format(known=", ".join(sorted(CONFIG_KEYS))),
+        )
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise ConfigurationError(
+                _("The setting {key} in {path} must be a string.").format(key=key, path=path)
+            )
+    return data
+
+
+def normalize_database_url(raw: str, *, source: str) -> str:
+    """A SQLAlchemy URL for ``raw``: a URL, or a bare path meaning a SQLite file."""
+    value = raw.strip()
+    if not value:
+        raise ConfigurationError(
+            _("The database URL from {source} is empty.").format(source=source)
+        )
+    if "://" not in value:
+        return "sqlite:///" + str(Path(value).expanduser().absolute())
+    scheme, rest = value.split("://", 1)
+    dialect, _sep, driver = scheme.partition("+")
+    if dialect == "postgres":
+        dialect = "postgresql"
+    if dialect not in SUPPORTED_SCHEMES:
+        raise ConfigurationError(
+            _("Unsupported database URL scheme '{scheme}' from {source}.").format(
+                scheme=scheme, source=source
+            ),
+            hint=_("Use sqlite:///PATH, a file path, or postgresql://USER@HOST/DBNAME."),
+        )
+    if dialect == "postgresql" and not driver:
+        driver = "psycopg"
+    return f"{dialect}+{driver}://{rest}" if driver else f"{dialect}://{rest}"
+
+
+def mask_password(url: str) -> str:
+    """The URL with any password replaced by ``***``, safe to print."""
+    return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
+
+
+def os_login_name() -> str:
+    """The operating-system login, shaped into a valid salesflow username."""
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):
+        login = "admin"
+    cleaned = re.sub(r"[^a-z0-9._-]", "", login.lower())
+    return cleaned or "admin"
+
+
+def resolve_settings(*, cli_db: str | None = None, cli_user: str | None = None) -> Settings:
+    cdir = config_dir()
+    config_path = Path(cdir.value) / "config.toml"
+    config_source = f"{cdir.source}"
+    if os.environ.get("SALESFLOW_CONFIG"):
+        config_path = Path(os.environ["SALESFLOW_CONFIG"]).expanduser()
+        config_source = "SALESFLOW_CONFIG"
+    file_settings = read_config_file(config_path)
+    file_label = _("config file {path}").format(path=config_path)
+    ddir = data_dir()
+
+    if cli_db is not None:
+        db = Resolved(normalize_database_url(cli_db, source="--db"), "--db")
+    elif os.environ.get("SALESFLOW_DB_URL"):
+        raw = os.environ["SALESFLOW_DB_URL"]
+        db = Resolved(normalize_database_url(raw, source="SALESFLOW_DB_URL"), "SALESFLOW_DB_URL")
+    elif "database_url" in file_settings:
+        db = Resolved(
+            normalize_database_url(file_settings["database_url"], source=file_label), file_label
+        )
+    else:
+        default_path = Path(ddir.value) / "salesflow.db"
+        db = Resolved(
+            "sqlite:///" + str(default_path), _("default ({where})").format(where=ddir.source)
+        )
+
+    if cli_user:
+        user = Resolved(cli_user, "--as")
+    elif os.environ.get("SALESFLOW_USER"):
+        user = Resolved(os.environ["SALESFLOW_USER"], "SALESFLOW_USER")
+    elif file_settings.get("user"):
+        user = Resolved(file_settings["user"], file_label)
+    else:
+        user = Resolved(os_login_name(), _("operating-system login"))
+
+    return Settings(
+        database_url=db,
+        user=user,
+        config_file=Resolved(str(config_path), config_source),
+        data_dir=ddir,
+    )

@@ -1,0 +1,86 @@
+"""Alembic, driven from inside salesflow (there is no alembic.ini to find).
+
+The scripts live in the package (``salesflow/store/migrations``), so an installed salesflow
+can always upgrade the database it opens. SQLite migrations use batch mode; on PostgreSQL
+the upgrade holds an advisory lock so two laptops upgrading at once run it only once.
+"""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from salesflow.i18n import _
+from salesflow.store.database import SchemaChange, current_revision
+from salesflow.workflow.errors import DatabaseError
+
+SCRIPT_LOCATION = "salesflow.store:migrations"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    return config
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    head = script_directory().get_current_head()
+    assert head is not None
+    return head
+
+
+def pending_revisions(engine: Engine) -> list[str]:
+    """Revisions between the database's schema and the head, oldest first."""
+    revision = current_revision(engine)
+    scripts = script_directory()
+    if revision is not None and not _is_known(scripts, revision):
+        raise _newer_schema(revision)
+    steps = list(scripts.iterate_revisions("head", revision))
+    return [script.revision for script in reversed(steps)]
+
+
+def upgrade_to_head(engine: Engine) -> SchemaChange:
+    before = current_revision(engine)
+    scripts = script_directory()
+    if before is not None and not _is_known(scripts, before):
+        raise _newer_schema(before)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return SchemaChange(from_revision=before, to_revision=head_revision())
+
+
+def compare_with_models(engine: Engine) -> list[object]:
+    """Differences between the database's schema and the models (empty when in step)."""
+    from alembic.autogenerate import compare_metadata
+    from sqlmodel import SQLModel
+
+    import salesflow.store.models  # noqa: F401  (registers the tables)
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, SQLModel.metadata))
+
+
+def _is_known(scripts: ScriptDirectory, revision: str) -> bool:
+    try:
+        return scripts.get_revision(revision) is not None
+    except Exception:  # alembic raises several kinds for an unknown id
+        return False
+
+
+def _newer_schema(revision: str) -> DatabaseError:
+    return DatabaseError(
+        _("The database schema is at revision {revision}, unknown to this salesflow.").format(
+            revision=revision
+        ),
+        hint=_("Upgrade salesflow on this machine before using this database."),
+    )

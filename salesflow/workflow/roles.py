@@ -1,0 +1,28 @@
+"""Roles and what each one may see (pure rules, no database)."""
+
+from __future__ import annotations
+
+from salesflow.i18n import _
+
+ROLES: dict[str, str] = {
+    "rep": "Sales rep",
+    "manager": "Sales manager",
+    "director": "Sales director",
+    "legal": "Legal",
+    "service": "Customer service",
+    "admin": "Administrator",
+}
+
+# Roles that see every record; a manager sees the team; everyone else their own.
+SEES_EVERYTHING = frozenset({"director", "admin"})
+SEES_TEAM = frozenset({"manager"})
+# Who may lead a team (be someone's manager).
+LEADS_TEAMS = frozenset({"manager", "director"})
+# Who may manage users and settings.
+MANAGES_USERS = frozenset({"admin"})
+
+
+def role_label(code: str) -> str:
+    """The role's label in the person's language (the code itself if unknown)."""
+    english = ROLES.get(code)
+    return _(english) if english else code

@@ -1,0 +1,58 @@
+"""Test helpers: run the CLI in-process, and snapshot a database to prove it unchanged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+class Cli:
+    """Runs ``salesflow ARGS`` in this process and captures its output."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self.capsys = capsys
+
+    def __call__(self, *args: str) -> Result:
+        from salesflow.cli.main import run
+
+        self.capsys.readouterr()
+        code = run(list(args))
+        out, err = self.capsys.readouterr()
+        return Result(code, out, err)
+
+
+def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, for comparing a database before and after a command."""
+    from sqlalchemy import MetaData, create_engine, select
+
+    engine = create_engine(url)
+    try:
+        metadata = MetaData()
+        metadata.reflect(engine)
+        with engine.connect() as connection:
+            return {
+                name: sorted(
+                    (tuple(row) for row in connection.execute(select(table)).all()), key=repr
+                )
+                for name, table in sorted(metadata.tables.items())
+            }
+    finally:
+        engine.dispose()
+
+
+def assert_one_line_error(result: Result, code: int) -> None:
+    assert result.exit_code == code, (result.exit_code, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
