@@ -29,8 +29,9 @@ def salesflow_command() -> list[str]:
 
 def timed(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=True)
+    subprocess.run(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+    )
     return time.perf_counter() - start
 
 
@@ -46,8 +47,9 @@ def main() -> int:
         env = {**os.environ, "SALESFLOW_HOME": home, "NO_COLOR": "1"}
         env.pop("SALESFLOW_DB_URL", None)
         env.pop("SALESFLOW_USER", None)
-        subprocess.run([*salesflow, "init", "--sample"], env=env, check=True,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [*salesflow, "init", "--sample"], env=env, check=True, stderr=subprocess.DEVNULL
+        )
         cases = {
             "python -c pass": [sys.executable, "-c", "pass"],
             "python -c 'import typer'": [sys.executable, "-c", "import typer"],
@@ -68,8 +70,10 @@ def main() -> int:
         print(f"{name}: median {value * 1000:.1f} ms, {value / baseline:.2f}x import typer")
     help_ratio = medians["salesflow --help"] / baseline
     verdict = "ok" if help_ratio <= TARGET_HELP_RATIO else "over target"
-    print(f"salesflow --help / import typer: {help_ratio:.2f} (target <= {TARGET_HELP_RATIO}): "
-          f"{verdict}")
+    print(
+        f"salesflow --help / import typer: {help_ratio:.2f} (target <= {TARGET_HELP_RATIO}): "
+        f"{verdict}"
+    )
     return 0 if help_ratio <= TARGET_HELP_RATIO else 1
 
 
