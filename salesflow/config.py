@@ -32,10 +32,25 @@ SUPPORTED_SCHEMES = ("sqlite", "postgresql")
 
 @dataclass(frozen=True)
 class Resolved:
-    """A setting's value and a human-readable name of the source it came from."""
+    """A setting's value and the code of the source it came from (see SOURCE_LABELS)."""
 
     value: str
     source: str
+
+
+# Source codes are stored in JSON output as they are; people read the labels.
+SOURCE_LABELS = {
+    "config-file": "config file",
+    "default": "default",
+    "os-login": "operating-system login",
+    "platform": "platform folder",
+}
+
+
+def source_label(code: str) -> str:
+    """How a source reads to a person; option and variable names stay as they are."""
+    english = SOURCE_LABELS.get(code)
+    return _(english) if english else code
 
 
 @dataclass(frozen=True)
@@ -63,7 +78,7 @@ def config_dir() -> Resolved:
         return Resolved(str(Path(home).expanduser()), "SALESFLOW_HOME")
     import platformdirs
 
-    return Resolved(platformdirs.user_config_dir(APP_NAME), _("platform config dir"))
+    return Resolved(platformdirs.user_config_dir(APP_NAME), "platform")
 
 
 def data_dir() -> Resolved:
@@ -72,7 +87,7 @@ def data_dir() -> Resolved:
         return Resolved(str(Path(home).expanduser()), "SALESFLOW_HOME")
     import platformdirs
 
-    return Resolved(platformdirs.user_data_dir(APP_NAME), _("platform data dir"))
+    return Resolved(platformdirs.user_data_dir(APP_NAME), "platform")
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
@@ -153,12 +168,12 @@ def os_login_name() -> str:
 def resolve_settings(*, cli_db: str | None = None, cli_user: str | None = None) -> Settings:
     cdir = config_dir()
     config_path = Path(cdir.value) / "config.toml"
-    config_source = f"{cdir.source}"
+    config_source = cdir.source
     if os.environ.get("SALESFLOW_CONFIG"):
         config_path = Path(os.environ["SALESFLOW_CONFIG"]).expanduser()
         config_source = "SALESFLOW_CONFIG"
     file_settings = read_config_file(config_path)
-    file_label = _("config file {path}").format(path=config_path)
+    file_label = _("config file {path}").format(path=config_path)  # for error messages
     ddir = data_dir()
 
     if cli_db is not None:
@@ -168,22 +183,21 @@ def resolve_settings(*, cli_db: str | None = None, cli_user: str | None = None) 
         db = Resolved(normalize_database_url(raw, source="SALESFLOW_DB_URL"), "SALESFLOW_DB_URL")
     elif "database_url" in file_settings:
         db = Resolved(
-            normalize_database_url(file_settings["database_url"], source=file_label), file_label
+            normalize_database_url(file_settings["database_url"], source=file_label),
+            "config-file",
         )
     else:
         default_path = Path(ddir.value) / "salesflow.db"
-        db = Resolved(
-            "sqlite:///" + str(default_path), _("default ({where})").format(where=ddir.source)
-        )
+        db = Resolved("sqlite:///" + str(default_path), "default")
 
     if cli_user:
         user = Resolved(cli_user, "--as")
     elif os.environ.get("SALESFLOW_USER"):
         user = Resolved(os.environ["SALESFLOW_USER"], "SALESFLOW_USER")
     elif file_settings.get("user"):
-        user = Resolved(file_settings["user"], file_label)
+        user = Resolved(file_settings["user"], "config-file")
     else:
-        user = Resolved(os_login_name(), _("operating-system login"))
+        user = Resolved(os_login_name(), "os-login")
 
     return Settings(
         database_url=db,

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from salesflow.config import Settings, resolve_settings
+from salesflow.config import Settings, resolve_settings, source_label
 from salesflow.i18n import _
 
 if TYPE_CHECKING:
@@ -68,13 +68,20 @@ def open_db(*, create: bool = False, upgrade: bool = True) -> Iterator[Workspace
 
 
 @contextmanager
-def acting(*, write: bool = False) -> Iterator[tuple[Session, User]]:
+def acting_in(workspace: Workspace, *, write: bool = False) -> Iterator[tuple[Session, User]]:
     """A unit of work for the current user: committed at the end, rolled back on error."""
     from salesflow.store.audit import set_actor
     from salesflow.workflow.identity import resolve_actor
 
     resolved = settings().user
-    with open_db() as workspace, workspace.session(write=write) as session:
-        actor = resolve_actor(session, resolved.value, source=resolved.source)
+    with workspace.session(write=write) as session:
+        actor = resolve_actor(session, resolved.value, source=source_label(resolved.source))
         set_actor(session, actor.id)
         yield session, actor
+
+
+@contextmanager
+def acting(*, write: bool = False) -> Iterator[tuple[Session, User]]:
+    """Open the database and start a unit of work for the current user."""
+    with open_db() as workspace, acting_in(workspace, write=write) as acted:
+        yield acted

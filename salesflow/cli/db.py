@@ -56,13 +56,7 @@ def backup(
     """Copy the live SQLite database to PATH (on PostgreSQL, use pg_dump)."""
     from salesflow.workflow.maintenance import backup_database
 
-    with context.open_db() as workspace:
-        from salesflow.store.audit import set_actor
-        from salesflow.workflow.identity import resolve_actor
-
-        resolved = context.settings().user
-        with workspace.session(write=True) as session:
-            actor = resolve_actor(session, resolved.value, source=resolved.source)
-            set_actor(session, actor.id)
-            size = backup_database(session, actor, workspace, path, force=force)
+    with context.open_db() as workspace, context.acting_in(workspace, write=True) as acted:
+        session, actor = acted
+        size = backup_database(session, actor, workspace, path, force=force)
     context.note(_("Backed up the database to {path} ({size} bytes).").format(path=path, size=size))

@@ -9,8 +9,9 @@ import typer
 from salesflow.cli import context
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render, render_record
 from salesflow.cli.prompts import ask_choice
+from salesflow.config import source_label
 from salesflow.i18n import _
-from salesflow.workflow.roles import ROLES, role_label
+from salesflow.workflow.roles import ROLES, role_label, scope_label
 
 app = typer.Typer(help=_("Add and list users; show who you are."), no_args_is_help=True)
 
@@ -57,6 +58,44 @@ def add(
     context.note(_("Added user {name} ({role}).").format(name=username, role=label))
 
 
+@app.command("edit")
+def edit(
+    name: Annotated[str, typer.Argument(help=_("The user to change."))],
+    role: Annotated[str | None, typer.Option("--role", help=ROLE_HELP)] = None,
+    manager: Annotated[
+        str | None, typer.Option("--manager", help=_("Move them to this manager's team."))
+    ] = None,
+    no_manager: Annotated[
+        bool, typer.Option("--no-manager", help=_("Take them out of any team."))
+    ] = False,
+    display_name: Annotated[
+        str | None, typer.Option("--display-name", help=_("Name shown to people."))
+    ] = None,
+    active: Annotated[
+        bool | None,
+        typer.Option(
+            "--active/--inactive", help=_("Reactivate, or deactivate someone who has left.")
+        ),
+    ] = None,
+) -> None:
+    """Change a user's role, team, name or active flag (admins only; audited)."""
+    from salesflow.workflow.users import edit_user
+
+    with context.acting(write=True) as (session, actor):
+        changed = edit_user(
+            session,
+            actor,
+            username=name,
+            role=role,
+            manager=manager,
+            clear_manager=no_manager,
+            display_name=display_name,
+            active=active,
+        )
+        username = changed.username
+    context.note(_("Updated user {name}.").format(name=username))
+
+
 @app.command("list")
 def list_(
     role: Annotated[str | None, typer.Option("--role", help=_("Only users of this role."))] = None,
@@ -89,8 +128,8 @@ def whoami(fmt: FormatOption = OutputFormat.table) -> None:
     }
     fields = [
         *user_columns()[:4],
-        Column("source", _("Identified by")),
+        Column("source", _("Identified by"), show=source_label),
         Column("team_size", _("Team members")),
-        Column("sees", _("Sees")),
+        Column("sees", _("Sees"), show=scope_label),
     ]
     render_record(record, fields, fmt)

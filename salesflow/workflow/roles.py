@@ -22,6 +22,25 @@ LEADS_TEAMS = frozenset({"manager", "director"})
 MANAGES_USERS = frozenset({"admin"})
 
 
+# What a role's scope covers: "all", "team" or "own" (stored and printed as these codes).
+SCOPE_LABELS = {
+    "all": "all records",
+    "team": "the team's records and unassigned ones",
+    "own": "own records and unassigned ones",
+}
+
+
+def scope_kind(role: str) -> str:
+    if role in SEES_EVERYTHING:
+        return "all"
+    return "team" if role in SEES_TEAM else "own"
+
+
+def scope_label(code: str) -> str:
+    english = SCOPE_LABELS.get(code)
+    return _(english) if english else code
+
+
 def role_label(code: str) -> str:
     """The role's label in the person's language (the code itself if unknown)."""
     english = ROLES.get(code)

@@ -11,10 +11,10 @@ from sqlmodel import Session, col, select
 
 from salesflow.i18n import _
 from salesflow.store.models import User
-from salesflow.workflow.errors import InputError, PermissionDenied, Refused
+from salesflow.workflow.errors import InputError, NotFound, PermissionDenied, Refused
 from salesflow.workflow.identity import find_user
-from salesflow.workflow.roles import LEADS_TEAMS, MANAGES_USERS, ROLES, role_label
-from salesflow.workflow.visibility import scope_for, team_member_ids
+from salesflow.workflow.roles import LEADS_TEAMS, MANAGES_USERS, ROLES, role_label, scope_kind
+from salesflow.workflow.visibility import team_member_ids
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 DISPLAY_NAME_MAX = 100
@@ -153,26 +153,99 @@ class Identity:
     user: UserView
     source: str
     team_size: int
-    sees: str
+    sees: str  # a scope code: all, team or own
 
 
 def whoami(session: Session, actor: User, *, source: str) -> Identity:
-    scope = scope_for(session, actor)
     names = {}
     if actor.manager_id:
         manager = session.get(User, actor.manager_id)
         if manager is not None:
             names[actor.manager_id] = manager.username
-    if scope.sees_everything:
-        sees = _("all records")
-    elif actor.role == "manager":
-        sees = _("your team's records and unassigned ones")
-    else:
-        sees = _("your own records and unassigned ones")
     assert actor.id is not None
     return Identity(
         user=_view(actor, names),
         source=source,
         team_size=len(team_member_ids(session, actor.id)) - 1,
-        sees=sees,
+        sees=scope_kind(actor.role),
     )
+
+
+def _active_admins(session: Session) -> int:
+    statement = select(User).where(User.role == "admin", col(User.active).is_(True))
+    return len(session.exec(statement).all())
+
+
+def edit_user(
+    session: Session,
+    actor: User,
+    *,
+    username: str,
+    role: str | None = None,
+    manager: str | None = None,
+    clear_manager: bool = False,
+    display_name: str | None = None,
+    active: bool | None = None,
+) -> User:
+    """Change a user's role, manager, display name or active flag (admins only)."""
+    if actor.role not in MANAGES_USERS:
+        raise PermissionDenied(
+            _("Only an admin can edit users; you are {role}.").format(role=role_label(actor.role))
+        )
+    if (
+        role is None
+        and manager is None
+        and not clear_manager
+        and display_name is None
+        and (active is None)
+    ):
+        raise InputError(
+            _("Nothing to change."),
+            hint=_("Pass --role, --manager, --no-manager, --display-name, --active or --inactive."),
+        )
+    if manager is not None and clear_manager:
+        raise InputError(_("Pass either --manager or --no-manager, not both."))
+    user = find_user(session, username)
+    if user is None:
+        raise NotFound(_("Unknown user '{name}' (NAME).").format(name=username))
+    assert user.id is not None
+    new_role = check_role(role) if role is not None else user.role
+    team = team_member_ids(session, user.id)
+    if new_role not in LEADS_TEAMS and len(team) > 1:
+        raise Refused(
+            _("{name} still leads {count} people; give them another manager first.").format(
+                name=user.username, count=len(team) - 1
+            )
+        )
+    losing_admin = user.role == "admin" and (new_role != "admin" or active is False)
+    if losing_admin and user.active and _active_admins(session) <= 1:
+        raise Refused(_("{name} is the last active admin.").format(name=user.username))
+    if active is False and user.id == actor.id:
+        raise Refused(_("You cannot deactivate yourself."))
+    if manager is not None:
+        leader = find_user(session, manager)
+        if leader is None:
+            raise InputError(_("Unknown user '{name}' (--manager).").format(name=manager))
+        if leader.id in team:
+            raise Refused(
+                _("{leader} is in {name}'s own team; a team cannot report to itself.").format(
+                    leader=leader.username, name=user.username
+                )
+            )
+        if leader.role not in LEADS_TEAMS or not leader.active:
+            raise Refused(
+                _("'{name}' cannot lead a team: only an active manager or director can.").format(
+                    name=leader.username
+                )
+            )
+        user.manager_id = leader.id
+    if clear_manager:
+        user.manager_id = None
+    if display_name is not None:
+        user.display_name = normalize_display_name(display_name, fallback=user.username)
+    if active is not None:
+        user.active = active
+    user.role = new_role
+    session.add(user)
+    session.flush()
+    return user

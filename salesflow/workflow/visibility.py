@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from salesflow.i18n import _
 from salesflow.store.models import User
 from salesflow.workflow.errors import NotFound
-from salesflow.workflow.roles import SEES_EVERYTHING, SEES_TEAM
+from salesflow.workflow.roles import scope_kind
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,9 @@ def team_member_ids(session: Session, manager_id: int) -> frozenset[int]:
 
 def scope_for(session: Session, actor: User) -> Scope:
     assert actor.id is not None
-    if actor.role in SEES_EVERYTHING:
+    kind = scope_kind(actor.role)
+    if kind == "all":
         return Scope(actor.id, None)
-    if actor.role in SEES_TEAM:
+    if kind == "team":
         return Scope(actor.id, team_member_ids(session, actor.id))
     return Scope(actor.id, frozenset({actor.id}))

@@ -19,8 +19,10 @@ def _settings(cli: Cli, *args: str) -> dict[str, dict[str, str]]:
 def test_default_is_sqlite_in_data_dir(cli: Cli, isolated_home: Path) -> None:
     shown = _settings(cli)
     assert shown["database_url"]["value"] == f"sqlite:///{isolated_home / 'salesflow.db'}"
-    assert shown["database_url"]["source"].startswith("default")
-    assert shown["user"] == {"setting": "user", "value": "boss", "source": "operating-system login"}
+    assert shown["database_url"]["source"] == "default"
+    assert shown["user"] == {"setting": "user", "value": "boss", "source": "os-login"}
+    table = cli("config", "show").stdout
+    assert "operating-system login" in table
 
 
 def test_precedence_flag_env_file_default(
@@ -31,7 +33,8 @@ def test_precedence_flag_env_file_default(
     config.write_text(f'database_url = "{tmp_path}/file.db"\nuser = "li.na"\n')
     shown = _settings(cli)
     assert shown["database_url"]["value"] == f"sqlite:///{tmp_path}/file.db"
-    assert shown["database_url"]["source"] == f"config file {config}"
+    assert shown["database_url"]["source"] == "config-file"
+    assert shown["config_file"]["value"] == str(config)
     assert shown["user"]["value"] == "li.na"
 
     monkeypatch.setenv("SALESFLOW_DB_URL", "postgresql://me:secret@db.example/sales")
@@ -66,4 +69,4 @@ def test_config_file_user_is_used(cli: Cli, team: str, isolated_home: Path) -> N
     (isolated_home / "config.toml").write_text('user = "zhang.wei"\n')
     me = json.loads(cli("user", "whoami", "-f", "json").stdout)
     assert me["username"] == "zhang.wei"
-    assert me["source"].startswith("config file")
+    assert me["source"] == "config-file"

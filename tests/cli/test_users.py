@@ -19,7 +19,8 @@ def test_init_creates_admin_named_after_os_login(cli: Cli, db_url: str) -> None:
     me = json.loads(cli("user", "whoami", "-f", "json").stdout)
     assert me["username"] == "boss"
     assert me["role"] == "admin"
-    assert me["source"] == "operating-system login"
+    assert me["source"] == "os-login"
+    assert me["sees"] == "all"
 
 
 def test_init_twice_is_harmless(cli: Cli, team: str) -> None:
@@ -70,9 +71,11 @@ def test_whoami_reports_source_and_scope(
     assert me["username"] == "wang.qiang"
     assert me["source"] == "SALESFLOW_USER"
     assert me["team_size"] == 2
+    assert me["sees"] == "team"
     me = json.loads(cli("--as", "li.na", "user", "whoami", "-f", "json").stdout)
     assert me["source"] == "--as"
     assert me["team_size"] == 0
+    assert me["sees"] == "own"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,77 @@
+"""user edit: role, team, name and active flag; every refusal leaves the database as it was."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.helpers import Cli, assert_one_line_error, snapshot
+
+
+def _users(cli: Cli) -> dict[str, dict[str, object]]:
+    return {u["username"]: u for u in json.loads(cli("user", "list", "-f", "json").stdout)}
+
+
+def test_edit_moves_renames_and_deactivates(cli: Cli, team: str) -> None:
+    result = cli(
+        "user", "edit", "li.na", "--manager", "chen.jing", "--display-name", "李娜娜", "--inactive"
+    )
+    assert result.exit_code == 0, result.stderr
+    li = _users(cli)["li.na"]
+    assert (li["manager"], li["display_name"], li["active"]) == ("chen.jing", "李娜娜", False)
+    lines = json.loads(cli("audit", "list", "--entity", "users", "-f", "json").stdout)
+    update = [line for line in lines if line["action"] == "update"]
+    assert {(line["field"], line["old_value"], line["new_value"]) for line in update} == {
+        ("manager_id", "3", "6"),
+        ("display_name", "李娜", "李娜娜"),
+        ("active", "true", "false"),
+    }
+    # A deactivated user can no longer act.
+    refused = cli("--as", "li.na", "user", "list")
+    assert_one_line_error(refused, 1)
+    assert cli("user", "edit", "li.na", "--active", "--no-manager").exit_code == 0
+    assert _users(cli)["li.na"]["manager"] is None
+
+
+def test_promote_rep_to_manager_then_lead(cli: Cli, team: str) -> None:
+    assert cli("user", "edit", "zhang.wei", "--role", "manager").exit_code == 0
+    assert cli("user", "edit", "li.na", "--manager", "zhang.wei").exit_code == 0
+    assert _users(cli)["li.na"]["manager"] == "zhang.wei"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needle"),
+    [
+        (["--as", "wang.qiang", "user", "edit", "li.na", "--inactive"], 1, "Only an admin"),
+        (["user", "edit", "li.na"], 2, "Nothing to change"),
+        (["user", "edit", "ghost", "--inactive"], 2, "ghost"),
+        (["user", "edit", "wang.qiang", "--role", "rep"], 1, "still leads 2"),
+        (["user", "edit", "zhao.min", "--manager", "wang.qiang"], 1, "own team"),
+        (["user", "edit", "wang.qiang", "--manager", "wang.qiang"], 1, "own team"),
+        (["user", "edit", "li.na", "--manager", "zhang.wei"], 1, "cannot lead"),
+        (["user", "edit", "boss", "--inactive"], 1, "last active admin"),
+        (["user", "edit", "boss", "--role", "rep"], 1, "last active admin"),
+        (["user", "edit", "li.na", "--role", "chief"], 2, "--role"),
+        (["user", "edit", "li.na", "--manager", "chen.jing", "--no-manager"], 2, "not both"),
+        (["user", "edit", "li.na", "--display-name", ""], 2, "--display-name"),
+    ],
+)
+def test_bad_edit_changes_nothing(
+    cli: Cli, team: str, args: list[str], code: int, needle: str
+) -> None:
+    before = snapshot(team)
+    result = cli(*args)
+    assert_one_line_error(result, code)
+    assert needle in result.stderr
+    assert snapshot(team) == before
+
+
+def test_admin_cannot_deactivate_self_even_with_another_admin(cli: Cli, team: str) -> None:
+    assert cli("user", "add", "admin2", "--role", "admin").exit_code == 0
+    before = snapshot(team)
+    result = cli("user", "edit", "boss", "--inactive")
+    assert_one_line_error(result, 1)
+    assert "yourself" in result.stderr
+    assert snapshot(team) == before
+    assert cli("--as", "admin2", "user", "edit", "boss", "--inactive").exit_code == 0
