@@ -13,7 +13,7 @@ from salesflow.i18n import _
 app = typer.Typer(help=_("Read the audit trail."), no_args_is_help=True)
 
 
-@app.command("list")
+@app.command("list", help=_("List audited changes, newest first, one line per changed field."))
 def list_(
     entity: Annotated[
         str | None, typer.Option("--entity", help=_("Kind of record, e.g. users."))
@@ -25,7 +25,6 @@ def list_(
     limit: Annotated[int, typer.Option("--limit", help=_("Newest N events."))] = 200,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """List audited changes, newest first, one line per changed field."""
     from salesflow.workflow.audit import list_audit
 
     with context.acting() as (session, actor):

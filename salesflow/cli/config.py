@@ -12,9 +12,8 @@ from salesflow.i18n import _
 app = typer.Typer(help=_("Show the resolved configuration."), no_args_is_help=True)
 
 
-@app.command("show")
+@app.command("show", help=_("Print each setting, its value, and the source it came from."))
 def show(fmt: FormatOption = OutputFormat.table) -> None:
-    """Print each setting, its value, and the source it came from."""
     columns = [
         Column("setting", _("Setting")),
         Column("value", _("Value")),

@@ -14,9 +14,11 @@ from salesflow.i18n import _
 app = typer.Typer(help=_("Upgrade, check and back up the database."), no_args_is_help=True)
 
 
-@app.command("upgrade")
+@app.command(
+    "upgrade",
+    help=_("Apply pending schema migrations (commands also do this when they open the database)."),
+)
 def upgrade() -> None:
-    """Apply pending schema migrations (commands also do this when they open the database)."""
     from salesflow.workflow.maintenance import upgrade_database
 
     with context.open_db(upgrade=False) as workspace:
@@ -31,9 +33,11 @@ def upgrade() -> None:
         )
 
 
-@app.command("check")
+@app.command(
+    "check",
+    help=_("Check the data's integrity and list migrations not yet applied (exit 1 on a problem)."),
+)
 def check(fmt: FormatOption = OutputFormat.table) -> None:
-    """Check the data's integrity and list migrations not yet applied (exit 1 on a problem)."""
     from salesflow.workflow.maintenance import check_database
 
     with context.open_db(upgrade=False) as workspace:
@@ -48,12 +52,13 @@ def check(fmt: FormatOption = OutputFormat.table) -> None:
         raise typer.Exit(1)
 
 
-@app.command("backup")
+@app.command(
+    "backup", help=_("Copy the live SQLite database to PATH (on PostgreSQL, use pg_dump).")
+)
 def backup(
     path: Annotated[Path, typer.Argument(help=_("File to write the backup to."))],
     force: Annotated[bool, typer.Option("--force", help=_("Overwrite an existing file."))] = False,
 ) -> None:
-    """Copy the live SQLite database to PATH (on PostgreSQL, use pg_dump)."""
     from salesflow.workflow.maintenance import backup_database
 
     with context.open_db() as workspace, context.acting_in(workspace, write=True) as acted:

@@ -9,17 +9,18 @@ import typer
 from salesflow.cli import context
 from salesflow.i18n import _
 
+INIT_HELP = _(
+    "Create the database (or bring it up to date) and its first admin user. The admin is "
+    "named after the current user: --as, SALESFLOW_USER, the config, or your "
+    "operating-system login."
+)
+
 
 def init_command(
     sample: Annotated[
         bool, typer.Option("--sample", help=_("Also load the sample team from sample_data/."))
     ] = False,
 ) -> None:
-    """Create the database (or bring it up to date) and its first admin user.
-
-    The admin is named after the current user: --as, SALESFLOW_USER, the config, or your
-    operating-system login.
-    """
     from salesflow.workflow.setup import initialize
 
     resolved = context.settings()

@@ -70,7 +70,7 @@ def root(
     )
 
 
-app.command("init")(init.init_command)
+app.command("init", help=init.INIT_HELP)(init.init_command)
 app.add_typer(user.app, name="user")
 app.add_typer(config.app, name="config")
 app.add_typer(db.app, name="db")

@@ -29,7 +29,7 @@ def user_columns() -> list[Column]:
     ]
 
 
-@app.command("add")
+@app.command("add", help=_("Add a user (admins only)."))
 def add(
     name: Annotated[str, typer.Argument(help=_("Login name: letters, digits, '.', '_', '-'."))],
     role: Annotated[str | None, typer.Option("--role", help=ROLE_HELP)] = None,
@@ -40,7 +40,6 @@ def add(
         str | None, typer.Option("--display-name", help=_("Name shown to people, e.g. 李娜."))
     ] = None,
 ) -> None:
-    """Add a user (admins only)."""
     from salesflow.workflow.users import add_user
 
     if role is None:
@@ -58,7 +57,9 @@ def add(
     context.note(_("Added user {name} ({role}).").format(name=username, role=label))
 
 
-@app.command("edit")
+@app.command(
+    "edit", help=_("Change a user's role, team, name or active flag (admins only; audited).")
+)
 def edit(
     name: Annotated[str, typer.Argument(help=_("The user to change."))],
     role: Annotated[str | None, typer.Option("--role", help=ROLE_HELP)] = None,
@@ -78,7 +79,6 @@ def edit(
         ),
     ] = None,
 ) -> None:
-    """Change a user's role, team, name or active flag (admins only; audited)."""
     from salesflow.workflow.users import edit_user
 
     with context.acting(write=True) as (session, actor):
@@ -96,13 +96,12 @@ def edit(
     context.note(_("Updated user {name}.").format(name=username))
 
 
-@app.command("list")
+@app.command("list", help=_("List users with their roles and managers."))
 def list_(
     role: Annotated[str | None, typer.Option("--role", help=_("Only users of this role."))] = None,
     team: Annotated[bool, typer.Option("--team", help=_("Only my team."))] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """List users with their roles and managers."""
     from salesflow.workflow.users import list_users
 
     with context.acting() as (session, actor):
@@ -110,9 +109,10 @@ def list_(
     render(users, user_columns(), fmt, empty_message=_("No users."))
 
 
-@app.command("whoami")
+@app.command(
+    "whoami", help=_("Show the acting user, where that name came from, and what they may see.")
+)
 def whoami(fmt: FormatOption = OutputFormat.table) -> None:
-    """Show the acting user, where that name came from, and what they may see."""
     from dataclasses import asdict
 
     from salesflow.workflow.users import whoami as identify

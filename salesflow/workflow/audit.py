@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from salesflow.i18n import _
 from salesflow.store.models import AuditChange, AuditEvent, User
 from salesflow.workflow.errors import InputError
 from salesflow.workflow.identity import find_user
@@ -46,7 +47,7 @@ def list_audit(
     else sees what they did themselves.
     """
     if limit < 1:
-        raise InputError("--limit must be at least 1.")
+        raise InputError(_("--limit must be at least 1."))
     scope = scope_for(session, actor)
     statement = select(AuditEvent).where(
         scope.owner_clause(col(AuditEvent.actor_id), include_unassigned=scope.sees_everything)
@@ -61,7 +62,7 @@ def list_audit(
         else:
             named = find_user(session, user)
             if named is None:
-                raise InputError(f"Unknown user '{user}' (--user).")
+                raise InputError(_("Unknown user '{name}' (--user).").format(name=user))
             statement = statement.where(AuditEvent.actor_id == named.id)
     statement = statement.order_by(col(AuditEvent.occurred_at).desc(), col(AuditEvent.id).desc())
     events = session.exec(statement.limit(limit)).all()
