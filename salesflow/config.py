@@ -135,6 +135,13 @@ def normalize_database_url(raw: str, *, source: str) -> str:
     if "://" not in value:
         return "sqlite:///" + str(Path(value).expanduser().absolute())
     scheme, rest = value.split("://", 1)
+    if rest.split("/", 1)[0].count("@") > 1:
+        raise ConfigurationError(
+            _(
+                "The database URL from {source} has more than one '@' before the host: {url}."
+            ).format(source=source, url=mask_password(value)),
+            hint=_("Percent-encode special characters in the password ('@' is %40)."),
+        )
     dialect, _sep, driver = scheme.partition("+")
     if dialect == "postgres":
         dialect = "postgresql"
@@ -152,7 +159,8 @@ def normalize_database_url(raw: str, *, source: str) -> str:
 
 def mask_password(url: str) -> str:
     """The URL with any password replaced by ``***``, safe to print."""
-    return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
+    # Greedy up to the last '@' before the path: a password may itself contain '@'.
+    return re.sub(r"(://[^/:@]*:)[^/]*@", r"\1***@", url)
 
 
 def os_login_name() -> str:

@@ -21,20 +21,29 @@ def init_command(
         bool, typer.Option("--sample", help=_("Also load the sample team from sample_data/."))
     ] = False,
 ) -> None:
+    from salesflow.config import source_label
     from salesflow.workflow.setup import initialize
+    from salesflow.workflow.users import normalize_username
 
-    resolved = context.settings()
+    resolved = context.settings().user
+    source = source_label(resolved.source)
+    # Checked before anything is created, so a bad name leaves no database behind.
+    username = normalize_username(resolved.value, field=source)
     with context.open_db(create=True) as workspace:
-        with workspace.session(actor_id=None, write=True) as session:
-            result = initialize(session, admin_username=resolved.user.value, sample=sample)
+        try:
+            with workspace.session(actor_id=None, write=True) as session:
+                result = initialize(session, username=username, source=source, sample=sample)
+        except BaseException:
+            workspace.discard_if_created()
+            raise
         where = workspace.display_url
     if result.admin_created:
         context.note(_("Created the salesflow database at {where}.").format(where=where))
-        context.note(_("Admin user: {name}.").format(name=result.admin))
+        context.note(_("Admin user: {name}.").format(name=result.acting))
     else:
         context.note(
-            _("The database at {where} is ready; its admin is {name}.").format(
-                where=where, name=result.admin
+            _("The database at {where} is ready; admins: {names}.").format(
+                where=where, names=", ".join(result.admins)
             )
         )
     if result.sample_users_added:

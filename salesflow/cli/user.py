@@ -43,6 +43,10 @@ def add(
     from salesflow.workflow.users import add_user
 
     if role is None:
+        from salesflow.workflow.users import require_user_admin
+
+        with context.acting() as (_session, actor):
+            require_user_admin(actor)  # refuse before asking, not after
         role = ask_choice(
             _("Role of {name}?").format(name=name),
             [(code, role_label(code)) for code in ROLES],
@@ -82,7 +86,7 @@ def edit(
     from salesflow.workflow.users import edit_user
 
     with context.acting(write=True) as (session, actor):
-        changed = edit_user(
+        result = edit_user(
             session,
             actor,
             username=name,
@@ -92,8 +96,11 @@ def edit(
             display_name=display_name,
             active=active,
         )
-        username = changed.username
-    context.note(_("Updated user {name}.").format(name=username))
+        username, changed = result.user.username, result.changed
+    if changed:
+        context.note(_("Updated user {name}.").format(name=username))
+    else:
+        context.note(_("Nothing changed for {name}.").format(name=username))
 
 
 @app.command("list", help=_("List users with their roles and managers."))

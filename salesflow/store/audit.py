@@ -4,7 +4,8 @@ After each flush, every inserted, updated or deleted row of an audited table bec
 ``audit_events`` row and one ``audit_changes`` row per changed field (old -> new, as text).
 The acting user is ``session.info["actor_id"]`` (``None`` means the system itself, as
 during ``salesflow init``). A flush that writes while no actor was set raises, so a feature
-cannot write without leaving a trail.
+cannot write without leaving a trail, and bulk INSERT/UPDATE/DELETE statements on audited
+tables are refused when executed through the session (they would bypass the flush).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlmodel import Session as SQLModelSession
 from sqlmodel import SQLModel
 
@@ -32,6 +33,20 @@ class MissingActorError(RuntimeError):
 
 class AuditedSession(SQLModelSession):
     """The only session class salesflow writes through."""
+
+
+class BulkWriteError(RuntimeError):
+    """A bulk INSERT/UPDATE/DELETE on an audited table (it would leave no audit trail)."""
+
+
+def _refuse_bulk_writes(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    target = getattr(state.statement, "table", None)
+    if getattr(target, "name", None) not in NOT_AUDITED:
+        raise BulkWriteError(
+            "bulk writes bypass the audit trail: load the objects and change them instead"
+        )
 
 
 def audit_text(value: Any) -> str | None:
@@ -149,3 +164,4 @@ def record_event(
 
 
 event.listen(AuditedSession, "after_flush", _record_flush)
+event.listen(AuditedSession, "do_orm_execute", _refuse_bulk_writes)

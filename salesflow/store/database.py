@@ -14,10 +14,11 @@ from sqlalchemy import Engine, column, create_engine, event, inspect, select, ta
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
+from salesflow.config import mask_password
 from salesflow.i18n import _
 from salesflow.store.audit import AuditedSession, set_actor
 from salesflow.store.schema import SCHEMA_HEAD
-from salesflow.workflow.errors import ConfigurationError, DatabaseError, InputError
+from salesflow.workflow.errors import ConfigurationError, InputError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_S = 5
@@ -43,6 +44,7 @@ class Workspace:
     url: URL
     engine: Engine
     schema_change: SchemaChange | None = field(default=None)
+    created_file: Path | None = field(default=None)
 
     @property
     def backend(self) -> str:
@@ -85,13 +87,21 @@ class Workspace:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def discard_if_created(self) -> None:
+        """Remove the SQLite file this open created (a failed ``init`` leaves nothing)."""
+        self.engine.dispose()
+        if self.created_file is not None:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{self.created_file}{suffix}").unlink(missing_ok=True)
+            self.created_file = None
+
 
 def parse_url(raw: str) -> URL:
     try:
         url = make_url(raw)
     except (ArgumentError, ValueError) as exc:
         raise ConfigurationError(
-            _("The database URL '{url}' cannot be parsed.").format(url=raw),
+            _("The database URL '{url}' cannot be parsed.").format(url=mask_password(raw)),
             hint=_("Use sqlite:///PATH, a file path, or postgresql://USER@HOST/DBNAME."),
         ) from exc
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
@@ -155,7 +165,7 @@ def create_engine_for(url: URL) -> Engine:
             pool_pre_ping=True,
             connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
         )
-    except (ArgumentError, NoSuchModuleError) as exc:
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise ConfigurationError(
             _("The database URL '{url}' names an unsupported driver.").format(
                 url=url.render_as_string(hide_password=True)
@@ -173,11 +183,11 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(select(version.c.version_num)).scalar_one_or_none()
 
 
-def describe_db_failure(exc: DBAPIError, url: URL) -> DatabaseError | ConfigurationError:
+def describe_db_failure(exc: DBAPIError, url: URL) -> ConfigurationError:
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
     where = url.render_as_string(hide_password=True)
     if url.get_backend_name() == "sqlite" and "not a database" in reason:
-        return DatabaseError(
+        return ConfigurationError(
             _("The file {path} is not a salesflow database ({reason}).").format(
                 path=url.database, reason=reason
             ),
@@ -198,15 +208,19 @@ def open_workspace(raw_url: str, *, create: bool = False, upgrade: bool = True) 
     """
     url = parse_url(raw_url)
     path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+    created_file = None
     if path is not None and not path.exists():
         if not create:
             raise NotInitialized(
                 _("There is no salesflow database at {path}.").format(path=path),
                 hint=_("Run 'salesflow init' to create it, or point --db at another one."),
             )
+        engine = create_engine_for(url)  # an unknown driver fails before the file exists
         _create_sqlite_file(path)
-    engine = create_engine_for(url)
-    workspace = Workspace(url=url, engine=engine)
+        created_file = path
+    else:
+        engine = create_engine_for(url)
+    workspace = Workspace(url=url, engine=engine, created_file=created_file)
     try:
         revision = current_revision(engine)
         if revision == SCHEMA_HEAD or not upgrade:
@@ -223,8 +237,8 @@ def open_workspace(raw_url: str, *, create: bool = False, upgrade: bool = True) 
         workspace.schema_change = upgrade_to_head(engine)
         return workspace
     except DBAPIError as exc:
-        engine.dispose()
+        workspace.discard_if_created()
         raise describe_db_failure(exc, url) from exc
     except BaseException:
-        engine.dispose()
+        workspace.discard_if_created()
         raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,8 +60,22 @@ def backup_sqlite(workspace: Workspace, destination: Path, *, force: bool) -> in
             ).format(url=workspace.display_url),
         )
     destination = destination.expanduser().absolute()
-    if destination.resolve() == source.resolve():
-        raise Refused(_("The backup file cannot be the database itself."))
+    own_files = {Path(f"{source.resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+    if destination.resolve() in own_files:
+        raise Refused(
+            _("The backup file cannot be the database itself or one of its journal files."),
+            hint=_("Choose a path outside {path}*.").format(path=source),
+        )
+    if destination.is_dir():
+        raise ConfigurationError(
+            _("{path} is a folder; give the backup a file name.").format(path=destination)
+        )
+    if destination.exists() and not destination.is_file():
+        raise ConfigurationError(
+            _("{path} is not a regular file; salesflow will not replace it.").format(
+                path=destination
+            )
+        )
     if destination.exists() and not force:
         raise Refused(
             _("The backup file {path} already exists.").format(path=destination),
@@ -82,9 +97,9 @@ def backup_sqlite(workspace: Workspace, destination: Path, *, force: bool) -> in
         ) from exc
     os.close(descriptor)
     try:
-        with sqlite3.connect(source) as live, sqlite3.connect(temporary) as copy:
+        # closing(): a sqlite3 connection's own "with" commits but does not close.
+        with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(temporary)) as copy:
             live.backup(copy)
-        copy.close()
         os.chmod(temporary, 0o600)
         os.replace(temporary, destination)
     except BaseException:

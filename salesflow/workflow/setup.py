@@ -6,20 +6,22 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from salesflow.i18n import _
 from salesflow.store.audit import set_actor
 from salesflow.store.models import User
-from salesflow.workflow.errors import ConfigurationError, InputError
-from salesflow.workflow.identity import find_user
+from salesflow.workflow.errors import ConfigurationError, PermissionDenied
+from salesflow.workflow.identity import find_user, resolve_actor
+from salesflow.workflow.roles import MANAGES_USERS, role_label
 from salesflow.workflow.users import add_user
 
 
 @dataclass(frozen=True)
 class SetupResult:
-    admin: str
+    acting: str
     admin_created: bool
+    admins: list[str]
     sample_users_added: list[str]
 
 
@@ -30,21 +32,6 @@ def sample_data_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise ConfigurationError(_("The sample data folder is missing from this installation."))
-
-
-def ensure_first_admin(session: Session, username: str) -> tuple[User, bool]:
-    """The first admin: created (by the system) when the database has no users yet."""
-    if session.exec(select(func.count()).select_from(User)).one() > 0:
-        existing = find_user(session, username)
-        if existing is None:
-            existing = session.exec(
-                select(User).where(User.role == "admin").order_by(User.id)  # type: ignore[arg-type]
-            ).first()
-        if existing is None:
-            raise InputError(_("The database has users but no admin."))
-        return existing, False
-    admin = add_user(session, None, username=username, role="admin", display_name=username)
-    return admin, True
 
 
 def load_sample_team(session: Session, actor: User, path: Path | None = None) -> list[str]:
@@ -67,10 +54,32 @@ def load_sample_team(session: Session, actor: User, path: Path | None = None) ->
     return added
 
 
-def initialize(session: Session, *, admin_username: str, sample: bool) -> SetupResult:
-    admin, created = ensure_first_admin(session, admin_username)
+def initialize(session: Session, *, username: str, source: str, sample: bool) -> SetupResult:
+    """Make ``username`` the first admin of an empty database, and load the sample team.
+
+    On a database that already has users nothing is created for free: the acting user must
+    exist and be active, and only an admin may load the sample team.
+    """
+    created = session.exec(select(func.count()).select_from(User)).one() == 0
+    if created:
+        actor = add_user(session, None, username=username, role="admin", display_name=username)
+    else:
+        actor = resolve_actor(session, username, source=source)
     added: list[str] = []
     if sample:
-        set_actor(session, admin.id)
-        added = load_sample_team(session, admin)
-    return SetupResult(admin=admin.username, admin_created=created, sample_users_added=added)
+        if actor.role not in MANAGES_USERS:
+            raise PermissionDenied(
+                _("Only an admin can load the sample team; you are {role}.").format(
+                    role=role_label(actor.role)
+                )
+            )
+        set_actor(session, actor.id)
+        added = load_sample_team(session, actor)
+    admins = session.exec(
+        select(User.username)
+        .where(User.role == "admin", col(User.active).is_(True))
+        .order_by(col(User.id))
+    ).all()
+    return SetupResult(
+        acting=actor.username, admin_created=created, admins=list(admins), sample_users_added=added
+    )

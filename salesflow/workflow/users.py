@@ -34,12 +34,12 @@ class UserView:
     created_at: datetime
 
 
-def normalize_username(raw: str) -> str:
+def normalize_username(raw: str, *, field: str = "NAME") -> str:
     """A username is lower case letters, digits, '.', '_' or '-', starting alphanumeric."""
     name = raw.strip().lower()
     if not USERNAME_PATTERN.match(name):
         raise InputError(
-            _("Invalid username '{name}' (NAME).").format(name=raw),
+            _("Invalid username '{name}' ({field}).").format(name=raw, field=field),
             hint=_("Use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit."),
         )
     return name
@@ -72,6 +72,53 @@ def check_role(raw: str) -> str:
     return code
 
 
+def require_user_admin(actor: User | None) -> None:
+    """Only an admin manages users (``None`` is the system itself, during init)."""
+    if actor is not None and actor.role not in MANAGES_USERS:
+        raise PermissionDenied(
+            _("Only an admin can add or change users; you are {role}.").format(
+                role=role_label(actor.role)
+            ),
+            hint=_("Ask an admin ('salesflow user list --role admin')."),
+        )
+
+
+def check_reporting_line(role: str, leader: User) -> None:
+    """Whether someone of ``role`` may report to ``leader`` (a pure rule).
+
+    Only an active manager or director leads a team; a director reports only to another
+    director; admins stand outside the sales teams.
+    """
+    if role == "admin":
+        raise Refused(
+            _("An admin is not part of a sales team, so has no manager."),
+            hint=_("Leave out --manager, or pass --no-manager."),
+        )
+    if leader.role not in LEADS_TEAMS or not leader.active:
+        raise Refused(
+            _("'{name}' cannot lead a team: only an active manager or director can.").format(
+                name=leader.username
+            ),
+            hint=_("'salesflow user list --role manager' shows the managers."),
+        )
+    if role == "director" and leader.role != "director":
+        raise Refused(
+            _("A director reports only to another director; '{name}' is {role}.").format(
+                name=leader.username, role=role_label(leader.role)
+            )
+        )
+
+
+def _find_leader(session: Session, name: str) -> User:
+    leader = find_user(session, name)
+    if leader is None:
+        raise InputError(
+            _("Unknown user '{name}' (--manager).").format(name=name),
+            hint=_("'salesflow user list' shows the users."),
+        )
+    return leader
+
+
 def add_user(
     session: Session,
     actor: User | None,
@@ -82,34 +129,23 @@ def add_user(
     manager: str | None = None,
 ) -> User:
     """Create a user. Only an admin may (``actor=None`` is the system, during init)."""
-    if actor is not None and actor.role not in MANAGES_USERS:
-        raise PermissionDenied(
-            _("Only an admin can add users; you are {role}.").format(role=role_label(actor.role))
-        )
+    require_user_admin(actor)
     name = normalize_username(username)
     role_code = check_role(role)
     shown = normalize_display_name(display_name, fallback=name)
-    manager_user: User | None = None
-    if manager is not None:
-        manager_user = find_user(session, manager)
-        if manager_user is None:
-            raise InputError(
-                _("Unknown user '{name}' (--manager).").format(name=manager),
-                hint=_("'salesflow user list' shows the users."),
-            )
-        if manager_user.role not in LEADS_TEAMS or not manager_user.active:
-            raise Refused(
-                _("'{name}' cannot lead a team: only an active manager or director can.").format(
-                    name=manager_user.username
-                )
-            )
+    leader = _find_leader(session, manager) if manager is not None else None
+    if leader is not None:
+        check_reporting_line(role_code, leader)
     if find_user(session, name) is not None:
-        raise Refused(_("A user named '{name}' already exists.").format(name=name))
+        raise Refused(
+            _("A user named '{name}' already exists.").format(name=name),
+            hint=_("Use 'salesflow user edit {name}' to change them.").format(name=name),
+        )
     user = User(
         username=name,
         display_name=shown,
         role=role_code,
-        manager_id=manager_user.id if manager_user else None,
+        manager_id=leader.id if leader else None,
     )
     session.add(user)
     session.flush()
@@ -171,9 +207,18 @@ def whoami(session: Session, actor: User, *, source: str) -> Identity:
     )
 
 
-def _active_admins(session: Session) -> int:
-    statement = select(User).where(User.role == "admin", col(User.active).is_(True))
+def _active_admin_count(session: Session) -> int:
+    """Active admins, with their rows locked (PostgreSQL) so two edits cannot both pass."""
+    statement = (
+        select(User.id).where(User.role == "admin", col(User.active).is_(True)).with_for_update()
+    )
     return len(session.exec(statement).all())
+
+
+@dataclass(frozen=True)
+class EditResult:
+    user: User
+    changed: bool
 
 
 def edit_user(
@@ -186,19 +231,10 @@ def edit_user(
     clear_manager: bool = False,
     display_name: str | None = None,
     active: bool | None = None,
-) -> User:
+) -> EditResult:
     """Change a user's role, manager, display name or active flag (admins only)."""
-    if actor.role not in MANAGES_USERS:
-        raise PermissionDenied(
-            _("Only an admin can edit users; you are {role}.").format(role=role_label(actor.role))
-        )
-    if (
-        role is None
-        and manager is None
-        and not clear_manager
-        and display_name is None
-        and (active is None)
-    ):
+    require_user_admin(actor)
+    if (role, manager, display_name, active) == (None, None, None, None) and not clear_manager:
         raise InputError(
             _("Nothing to change."),
             hint=_("Pass --role, --manager, --no-manager, --display-name, --active or --inactive."),
@@ -207,45 +243,54 @@ def edit_user(
         raise InputError(_("Pass either --manager or --no-manager, not both."))
     user = find_user(session, username)
     if user is None:
-        raise NotFound(_("Unknown user '{name}' (NAME).").format(name=username))
-    assert user.id is not None
-    new_role = check_role(role) if role is not None else user.role
-    team = team_member_ids(session, user.id)
-    if new_role not in LEADS_TEAMS and len(team) > 1:
-        raise Refused(
-            _("{name} still leads {count} people; give them another manager first.").format(
-                name=user.username, count=len(team) - 1
-            )
+        raise NotFound(
+            _("Unknown user '{name}' (NAME).").format(name=username),
+            hint=_("'salesflow user list' shows the users."),
         )
-    losing_admin = user.role == "admin" and (new_role != "admin" or active is False)
-    if losing_admin and user.active and _active_admins(session) <= 1:
-        raise Refused(_("{name} is the last active admin.").format(name=user.username))
-    if active is False and user.id == actor.id:
-        raise Refused(_("You cannot deactivate yourself."))
+    assert user.id is not None
+    before = (user.role, user.manager_id, user.display_name, user.active)
+    new_role = check_role(role) if role is not None else user.role
+    new_active = user.active if active is None else active
+    new_name = (
+        normalize_display_name(display_name, fallback=user.username)
+        if display_name is not None
+        else user.display_name
+    )
+    team = team_member_ids(session, user.id)
     if manager is not None:
-        leader = find_user(session, manager)
-        if leader is None:
-            raise InputError(_("Unknown user '{name}' (--manager).").format(name=manager))
+        leader: User | None = _find_leader(session, manager)
+    elif clear_manager or user.manager_id is None:
+        leader = None
+    else:
+        leader = session.get(User, user.manager_id)
+    if leader is not None:
         if leader.id in team:
             raise Refused(
                 _("{leader} is in {name}'s own team; a team cannot report to itself.").format(
                     leader=leader.username, name=user.username
                 )
             )
-        if leader.role not in LEADS_TEAMS or not leader.active:
-            raise Refused(
-                _("'{name}' cannot lead a team: only an active manager or director can.").format(
-                    name=leader.username
-                )
-            )
-        user.manager_id = leader.id
-    if clear_manager:
-        user.manager_id = None
-    if display_name is not None:
-        user.display_name = normalize_display_name(display_name, fallback=user.username)
-    if active is not None:
-        user.active = active
+        check_reporting_line(new_role, leader)
+    if (new_role not in LEADS_TEAMS or not new_active) and len(team) > 1:
+        raise Refused(
+            _("{name} still leads {count} people; give them another manager first.").format(
+                name=user.username, count=len(team) - 1
+            ),
+            hint=_("'salesflow user edit NAME --manager OTHER' for each of them."),
+        )
+    if active is False and user.id == actor.id:
+        raise Refused(_("You cannot deactivate yourself."), hint=_("Ask another admin."))
+    losing_admin = user.role == "admin" and user.active and (new_role != "admin" or not new_active)
+    if losing_admin and _active_admin_count(session) <= 1:
+        raise Refused(
+            _("{name} is the last active admin.").format(name=user.username),
+            hint=_("Make someone else an admin first."),
+        )
     user.role = new_role
+    user.manager_id = leader.id if leader is not None else None
+    user.display_name = new_name
+    user.active = new_active
     session.add(user)
     session.flush()
-    return user
+    changed = before != (user.role, user.manager_id, user.display_name, user.active)
+    return EditResult(user=user, changed=changed)

@@ -49,7 +49,7 @@ def test_file_that_is_not_a_database(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("just some notes, not SQLite" * 100)
     result = cli("--db", str(path), "user", "list")
-    assert_one_line_error(result, 1)
+    assert_one_line_error(result, 2)
     assert path.read_text().startswith("just some notes")
 
 
@@ -96,3 +96,25 @@ def test_no_input_names_the_missing_option(cli: Cli, team: str) -> None:
     assert_one_line_error(result, 2)
     assert "--role" in result.stderr
     assert snapshot(team) == before
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:s3cret@host:notaport/db",
+        "postgresql://u:s3cret@127.0.0.1:1/db",
+        "postgresql://u:p@ss@s3cret@127.0.0.1:1/db",
+    ],
+)
+def test_passwords_never_appear_in_errors(cli: Cli, url: str) -> None:
+    result = cli("--db", url, "user", "list")
+    assert_one_line_error(result, 2)
+    assert "s3cret" not in result.stderr
+    shown = cli("--db", url, "config", "show", "-f", "json").stdout
+    assert "s3cret" not in shown
+
+
+def test_missing_driver_is_bad_input(cli: Cli, tmp_path: Path) -> None:
+    result = cli("--db", f"sqlite+pysqlcipher:///{tmp_path}/x.db", "init")
+    assert_one_line_error(result, 2)
+    assert not (tmp_path / "x.db").exists()

@@ -50,11 +50,19 @@ def test_promote_rep_to_manager_then_lead(cli: Cli, team: str) -> None:
         (["user", "edit", "zhao.min", "--manager", "wang.qiang"], 1, "own team"),
         (["user", "edit", "wang.qiang", "--manager", "wang.qiang"], 1, "own team"),
         (["user", "edit", "li.na", "--manager", "zhang.wei"], 1, "cannot lead"),
-        (["user", "edit", "boss", "--inactive"], 1, "last active admin"),
+        (["user", "edit", "boss", "--inactive"], 1, "yourself"),
         (["user", "edit", "boss", "--role", "rep"], 1, "last active admin"),
         (["user", "edit", "li.na", "--role", "chief"], 2, "--role"),
         (["user", "edit", "li.na", "--manager", "chen.jing", "--no-manager"], 2, "not both"),
         (["user", "edit", "li.na", "--display-name", ""], 2, "--display-name"),
+        (["user", "edit", "wang.qiang", "--inactive"], 1, "still leads 2"),
+        (["user", "edit", "li.na", "--role", "director"], 1, "reports only to another director"),
+        (["user", "edit", "boss", "--manager", "zhao.min"], 1, "admin is not part"),
+        (
+            ["user", "edit", "wang.qiang", "--manager", "chen.jing", "--role", "director"],
+            1,
+            "reports only to another director",
+        ),
     ],
 )
 def test_bad_edit_changes_nothing(
@@ -75,3 +83,17 @@ def test_admin_cannot_deactivate_self_even_with_another_admin(cli: Cli, team: st
     assert "yourself" in result.stderr
     assert snapshot(team) == before
     assert cli("--as", "admin2", "user", "edit", "boss", "--inactive").exit_code == 0
+
+
+def test_edit_that_changes_nothing_says_so_and_leaves_no_trace(cli: Cli, team: str) -> None:
+    before = snapshot(team)
+    result = cli("user", "edit", "li.na", "--display-name", "李娜", "--active")
+    assert result.exit_code == 0
+    assert "Nothing changed" in result.stderr
+    assert snapshot(team) == before
+
+
+def test_director_may_report_to_a_director(cli: Cli, team: str) -> None:
+    assert cli("user", "add", "vp", "--role", "director").exit_code == 0
+    assert cli("user", "edit", "zhao.min", "--manager", "vp").exit_code == 0
+    assert _users(cli)["zhao.min"]["manager"] == "vp"

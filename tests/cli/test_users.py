@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -93,6 +94,9 @@ def test_whoami_reports_source_and_scope(
         (["user", "add", "x1", "--role", "rep", "--display-name", "a\x07b"], 2, "control"),
         (["user", "add", "x1", "--role", "rep", "--display-name", "长" * 101], 2, "longer"),
         (["user", "add", "x" * 65, "--role", "rep"], 2, "Invalid username"),
+        (["user", "add", "x1", "--role", "director", "--manager", "wang.qiang"], 1, "director"),
+        (["user", "add", "x1", "--role", "admin", "--manager", "zhao.min"], 1, "admin is not"),
+        (["--as", "li.na", "--no-input", "user", "add", "x1"], 1, "Only an admin"),
     ],
 )
 def test_bad_user_add_changes_nothing(
@@ -129,3 +133,34 @@ def test_role_prompt_in_a_terminal(team: str) -> None:
         encoding="utf-8",
     )
     assert "tty.user" in str(done)
+
+
+def test_init_with_invalid_name_leaves_no_database(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "fresh.db"
+    result = cli("--db", str(path), "--as", "Bad Name", "init")
+    assert_one_line_error(result, 2)
+    assert "--as" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_on_existing_database_checks_the_acting_user(cli: Cli, team: str) -> None:
+    before = snapshot(team)
+    unknown = cli("--as", "ghost", "init", "--sample")
+    assert_one_line_error(unknown, 2)
+    assert "ghost" in unknown.stderr
+    not_admin = cli("--as", "zhou.xin", "init", "--sample")
+    assert_one_line_error(not_admin, 1)
+    assert snapshot(team) == before
+    # Any active user may bring the schema up to date; the message names the real admins.
+    ready = cli("--as", "zhou.xin", "init")
+    assert ready.exit_code == 0
+    assert "admins: boss" in ready.stderr
+    assert snapshot(team) == before
+
+
+def test_second_database_init_does_not_adopt_another_admin(cli: Cli, db_url: str) -> None:
+    assert cli("--as", "alice", "init").exit_code == 0
+    result = cli("--as", "ghost", "init", "--sample")
+    assert_one_line_error(result, 2)
+    users = json.loads(cli("--as", "alice", "user", "list", "-f", "json").stdout)
+    assert [u["username"] for u in users] == ["alice"]

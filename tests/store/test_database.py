@@ -120,3 +120,63 @@ def test_sqlite_backup_round_trip(
     missing = cli("db", "backup", str(tmp_path / "no" / "such" / "dir.db"))
     assert missing.exit_code == 2
     assert not list(tmp_path.glob(".salesflow-backup-*"))
+
+
+def test_backup_refuses_dangerous_destinations(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    live = tmp_path / "live.db"
+    monkeypatch.setenv("SALESFLOW_DB_URL", f"sqlite:///{live}")
+    assert cli("init").exit_code == 0
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    before = snapshot(f"sqlite:///{live}")
+    for target, code in [
+        (str(live), 1),
+        (f"{live}-wal", 1),
+        (f"{live}-shm", 1),
+        (str(folder), 2),
+        (str(fifo), 2),
+        ("/dev/null", 2),
+    ]:
+        result = cli("db", "backup", target, "--force")
+        assert result.exit_code == code, (target, result.stderr)
+        assert result.stderr.count("\n") == 1
+        assert "Traceback" not in result.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+    assert list(folder.iterdir()) == []
+    assert snapshot(f"sqlite:///{live}") == before
+
+
+@pytest.mark.parametrize("kind", ["update", "delete", "insert"])
+def test_bulk_writes_cannot_bypass_the_audit_trail(db_url: str, kind: str) -> None:
+    from sqlalchemy import delete, insert, update
+
+    from salesflow.store.audit import BulkWriteError
+
+    workspace = open_workspace(db_url, create=True)
+    try:
+        with workspace.session(actor_id=None) as session:
+            session.add(User(username="x", display_name="x", role="rep"))
+        statement = {
+            "update": update(User).values(role="admin"),
+            "delete": delete(User),
+            "insert": insert(User).values(username="y", display_name="y", role="admin"),
+        }[kind]
+
+        def bulk() -> None:
+            with workspace.session() as session:
+                session.exec(statement)
+
+        with pytest.raises(BulkWriteError):
+            bulk()
+        with workspace.session() as session:
+            users = session.exec(select(User)).all()
+            assert [(u.username, u.role) for u in users] == [("x", "rep")]
+    finally:
+        workspace.dispose()
