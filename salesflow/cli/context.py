@@ -51,9 +51,18 @@ def note(message: str) -> None:
 
 @contextmanager
 def open_db(*, create: bool = False, upgrade: bool = True) -> Iterator[Workspace]:
+    """Open the database; an older schema is upgraded once the acting user is known."""
     from salesflow.store.database import open_workspace
+    from salesflow.workflow.identity import check_can_act
 
-    workspace = open_workspace(settings().database_url.value, create=create, upgrade=upgrade)
+    current = settings()
+    user, source = current.user.value, source_label(current.user.source)
+    workspace = open_workspace(
+        current.database_url.value,
+        create=create,
+        upgrade=upgrade,
+        before_upgrade=lambda engine: check_can_act(engine, user, source=source),
+    )
     try:
         change = workspace.schema_change
         if change is not None and change.from_revision is not None:
@@ -72,11 +81,13 @@ def acting_in(workspace: Workspace, *, write: bool = False) -> Iterator[tuple[Se
     """A unit of work for the current user: committed at the end, rolled back on error."""
     from salesflow.store.audit import set_actor
     from salesflow.workflow.identity import resolve_actor
+    from salesflow.workflow.maintenance import record_schema_change
 
     resolved = settings().user
     with workspace.session(write=write) as session:
         actor = resolve_actor(session, resolved.value, source=source_label(resolved.source))
         set_actor(session, actor.id)
+        record_schema_change(session, workspace)
         yield session, actor
 
 

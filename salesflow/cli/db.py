@@ -19,18 +19,13 @@ app = typer.Typer(help=_("Upgrade, check and back up the database."), no_args_is
     help=_("Apply pending schema migrations (commands also do this when they open the database)."),
 )
 def upgrade() -> None:
-    from salesflow.workflow.maintenance import upgrade_database
-
-    with context.open_db(upgrade=False) as workspace:
-        change = upgrade_database(workspace)
-    if change is None:
+    # Opening upgrades (after checking the acting user); the unit of work audits it.
+    with context.open_db() as workspace:
+        with context.acting_in(workspace, write=True):
+            pass
+        upgraded = workspace.schema_change is not None
+    if not upgraded:
         context.note(_("The database schema is up to date."))
-    else:
-        context.note(
-            _("Upgraded the database schema from {old} to {new}.").format(
-                old=change.from_revision or _("empty"), new=change.to_revision
-            )
-        )
 
 
 @app.command(

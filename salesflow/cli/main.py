@@ -24,6 +24,11 @@ app = typer.Typer(
 )
 
 
+def env_flag(name: str) -> bool:
+    """An on/off environment variable: 1, true, yes or on (any case) mean on."""
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def _show_version(value: bool) -> None:
     if value:
         print(f"salesflow {__version__}")
@@ -65,8 +70,8 @@ def root(
     context.reset(
         db=db_url,
         as_user=as_user,
-        no_input=no_input or bool(os.environ.get("SALESFLOW_NO_INPUT")),
-        debug=debug or bool(os.environ.get("SALESFLOW_DEBUG")),
+        no_input=no_input or env_flag("SALESFLOW_NO_INPUT"),
+        debug=debug or env_flag("SALESFLOW_DEBUG"),
     )
 
 
@@ -86,7 +91,7 @@ def run(argv: list[str] | None = None) -> int:
     """Run salesflow with ``argv`` and return the exit code (tests call this directly)."""
     args = list(sys.argv[1:] if argv is None else argv)
     context.reset()
-    debug = "--debug" in args or bool(os.environ.get("SALESFLOW_DEBUG"))
+    debug = "--debug" in args or env_flag("SALESFLOW_DEBUG")
     try:
         result = app(args=args, prog_name="salesflow", standalone_mode=False)
     except SalesflowError as exc:

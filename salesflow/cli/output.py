@@ -115,14 +115,14 @@ def render(
         writer.writerow([c.key for c in columns])
         for r in records:
             writer.writerow([csv_value(r.get(c.key)) for c in columns])
-    elif not records:
-        print(empty_message or _("Nothing to show."), file=sys.stderr)
     elif fmt is OutputFormat.markdown:
         out.write(
             markdown_table(
                 [c.header for c in columns], [[_cell(c, r) for c in columns] for r in records]
             )
         )
+    elif not records:
+        print(empty_message or _("Nothing to show."), file=sys.stderr)
     else:
         _rich_table(records, columns, title)
 

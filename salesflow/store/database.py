@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +44,7 @@ class Workspace:
     url: URL
     engine: Engine
     schema_change: SchemaChange | None = field(default=None)
+    schema_change_recorded: bool = field(default=False)
     created_file: Path | None = field(default=None)
 
     @property
@@ -199,12 +200,20 @@ def describe_db_failure(exc: DBAPIError, url: URL) -> ConfigurationError:
     )
 
 
-def open_workspace(raw_url: str, *, create: bool = False, upgrade: bool = True) -> Workspace:
+def open_workspace(
+    raw_url: str,
+    *,
+    create: bool = False,
+    upgrade: bool = True,
+    before_upgrade: Callable[[Engine], None] | None = None,
+) -> Workspace:
     """Open the database at ``raw_url``, bringing an older schema up to date.
 
     ``create`` makes a missing SQLite file and an empty schema (``salesflow init``);
     without it a missing database is reported. ``upgrade=False`` leaves the schema as
     it is (``salesflow db check`` reports pending migrations instead of applying them).
+    ``before_upgrade`` runs before an existing schema is upgraded and may refuse (the CLI
+    checks there that the acting user exists, so a refused command changes nothing).
     """
     url = parse_url(raw_url)
     path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
@@ -234,6 +243,8 @@ def open_workspace(raw_url: str, *, create: bool = False, upgrade: bool = True) 
             )
         from salesflow.store.migrate import upgrade_to_head
 
+        if revision is not None and before_upgrade is not None:
+            before_upgrade(engine)
         workspace.schema_change = upgrade_to_head(engine)
         return workspace
     except DBAPIError as exc:

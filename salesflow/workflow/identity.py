@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Engine, column, table
 from sqlmodel import Session, func, select
 
 from salesflow.i18n import _
@@ -30,3 +31,28 @@ def resolve_actor(session: Session, username: str, *, source: str) -> User:
             hint=_("Ask an admin to reactivate the account."),
         )
     return user
+
+
+def check_can_act(engine: Engine, username: str, *, source: str) -> None:
+    """Refuse an unknown or deactivated user before an older schema is upgraded.
+
+    Reads only ``users.username`` and ``users.active`` with a Core query, because the
+    ``User`` model describes the newest schema, which the database does not have yet.
+    """
+    users = table("users", column("username"), column("active"))
+    with engine.connect() as connection:
+        active = connection.execute(
+            select(users.c.active).where(func.lower(users.c.username) == username.strip().lower())
+        ).first()
+    if active is None:
+        raise InputError(
+            _("Unknown user '{name}' (from {source}).").format(name=username, source=source),
+            hint=_("Pass --as with an existing user; 'salesflow user list' shows them."),
+        )
+    if not active[0]:
+        raise PermissionDenied(
+            _("The user '{name}' (from {source}) is deactivated.").format(
+                name=username, source=source
+            ),
+            hint=_("Ask an admin to reactivate the account."),
+        )

@@ -8,20 +8,26 @@ from sqlmodel import Session
 
 from salesflow.i18n import _
 from salesflow.store.audit import record_event
-from salesflow.store.database import SchemaChange, Workspace, current_revision
+from salesflow.store.database import Workspace, current_revision
 from salesflow.store.maintenance import CheckResult, backup_sqlite, integrity_checks
 from salesflow.store.models import User
 from salesflow.workflow.errors import PermissionDenied
 from salesflow.workflow.roles import MANAGES_USERS, role_label
 
 
-def upgrade_database(workspace: Workspace) -> SchemaChange | None:
-    """Apply pending migrations; ``None`` when the schema was already current."""
-    from salesflow.store.migrate import pending_revisions, upgrade_to_head
-
-    if not pending_revisions(workspace.engine):
-        return None
-    return upgrade_to_head(workspace.engine)
+def record_schema_change(session: Session, workspace: Workspace) -> None:
+    """Audit the schema upgrade this opening of the database made, for the acting user."""
+    change = workspace.schema_change
+    if change is None or workspace.schema_change_recorded:
+        return
+    record_event(
+        session,
+        action="upgrade",
+        entity="schema",
+        entity_id=change.to_revision,
+        summary=f"{change.from_revision or '-'} -> {change.to_revision}",
+    )
+    workspace.schema_change_recorded = True
 
 
 def check_database(workspace: Workspace) -> list[CheckResult]:

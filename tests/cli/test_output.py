@@ -109,3 +109,24 @@ def test_no_color_is_respected_on_a_terminal(team: str) -> None:
     )
     child.expect(pexpect.EOF, timeout=60)
     assert "\x1b[" in (child.before or ""), "a terminal without NO_COLOR gets styled headers"
+
+
+def test_empty_markdown_keeps_its_header(cli: Cli, team: str) -> None:
+    result = cli("audit", "list", "--user", "li.na", "-f", "markdown")
+    assert result.exit_code == 0
+    assert len(result.stdout.strip().splitlines()) == 2  # header and rule, like CSV's header
+
+
+@pytest.mark.parametrize(("value", "prompts"), [("0", True), ("false", True), ("1", False)])
+def test_no_input_variable_is_an_on_off_switch(
+    cli: Cli, team: str, monkeypatch: pytest.MonkeyPatch, value: str, prompts: bool
+) -> None:
+    from salesflow.cli import context
+    from salesflow.cli import prompts as prompt_module
+
+    monkeypatch.setenv("SALESFLOW_NO_INPUT", value)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    cli("user", "list")
+    assert context.state.no_input is not prompts
+    assert prompt_module.can_prompt() is prompts

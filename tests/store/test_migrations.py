@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+
 import pytest
 from sqlalchemy import column, create_engine, table, update
 
 from salesflow.store.database import open_workspace
 from salesflow.store.migrate import compare_with_models, head_revision, pending_revisions
 from salesflow.store.schema import SCHEMA_HEAD
-from tests.helpers import Cli, assert_one_line_error
+from tests.helpers import Cli, assert_one_line_error, snapshot
 
 
 def test_schema_head_constant_matches_the_scripts() -> None:
@@ -27,7 +31,7 @@ def test_empty_database_upgrades_to_head_with_no_difference(db_url: str) -> None
         workspace.dispose()
 
 
-def test_downgrade_and_upgrade_again(db_url: str, cli: Cli) -> None:
+def test_downgrade_to_base_then_init_again(db_url: str, cli: Cli) -> None:
     from alembic import command
 
     from salesflow.store.migrate import alembic_config
@@ -46,8 +50,82 @@ def test_downgrade_and_upgrade_again(db_url: str, cli: Cli) -> None:
     assert check.exit_code == 1
     assert "salesflow init" in check.stdout
     assert_one_line_error(cli("user", "list"), 2)
-    assert cli("db", "upgrade").exit_code == 0
+    assert cli("init").exit_code == 0
     assert cli("db", "check").exit_code == 0
+
+
+NEXT_REVISION = '''"""A later release adds a table."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("release_notes", sa.Column("id", sa.Integer(), primary_key=True))
+
+
+def downgrade() -> None:
+    op.drop_table("release_notes")
+'''
+
+
+@pytest.fixture
+def next_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The migration scripts of a future salesflow: today's plus a revision 0002."""
+    from salesflow.store import database, migrate
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(Path(migrate.__file__).parent / "migrations", scripts)
+    (scripts / "versions" / "0002_release_notes.py").write_text(
+        NEXT_REVISION.format(head=SCHEMA_HEAD)
+    )
+    monkeypatch.setattr(migrate, "SCRIPT_LOCATION", str(scripts))
+    monkeypatch.setattr(database, "SCHEMA_HEAD", "0002")
+    return "0002"
+
+
+def test_older_database_is_upgraded_on_open_and_audited(
+    team: str, cli: Cli, next_release: str
+) -> None:
+    before = snapshot(team)
+    refused = cli("--as", "ghost", "user", "list")
+    assert_one_line_error(refused, 2)
+    assert snapshot(team) == before, "an unknown user must not trigger the upgrade"
+
+    result = cli("--as", "li.na", "user", "list", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert f"from {SCHEMA_HEAD} to {next_release}" in result.stderr
+    assert "release_notes" in snapshot(team)
+    events = json.loads(cli("audit", "list", "--entity", "schema", "-f", "json").stdout)
+    assert [(e["user"], e["action"], e["summary"]) for e in events] == [
+        ("li.na", "upgrade", f"{SCHEMA_HEAD} -> {next_release}")
+    ]
+    again = cli("db", "upgrade")
+    assert again.exit_code == 0
+    assert "up to date" in again.stderr
+
+
+def test_db_upgrade_applies_and_audits(team: str, cli: Cli, next_release: str) -> None:
+    result = cli("--as", "zhao.min", "db", "upgrade")
+    assert result.exit_code == 0, result.stderr
+    assert f"to {next_release}" in result.stderr
+    check = json.loads(cli("db", "check", "-f", "json").stdout)
+    assert {c["check"]: c["ok"] for c in check}["schema"] is True
+    events = json.loads(cli("audit", "list", "--entity", "schema", "-f", "json").stdout)
+    assert [e["user"] for e in events] == ["zhao.min"]
+
+
+def test_db_check_reports_pending_without_applying(team: str, cli: Cli, next_release: str) -> None:
+    before = snapshot(team)
+    result = cli("db", "check", "-f", "json")
+    assert result.exit_code == 1
+    schema = {c["check"]: c for c in json.loads(result.stdout)}["schema"]
+    assert next_release in schema["detail"]
+    assert snapshot(team) == before
 
 
 def test_newer_schema_is_refused(db_url: str, cli: Cli) -> None:
@@ -64,21 +142,13 @@ def test_newer_schema_is_refused(db_url: str, cli: Cli) -> None:
     assert "9999" in result.stderr
 
 
-@pytest.mark.parametrize("command", [["db", "check"], ["user", "list"], ["audit", "list"]])
+@pytest.mark.parametrize(
+    "command", [["db", "check"], ["db", "upgrade"], ["user", "list"], ["audit", "list"]]
+)
 def test_commands_need_an_initialized_database(db_url: str, cli: Cli, command: list[str]) -> None:
+    before = snapshot(db_url) if not db_url.startswith("sqlite") else None
     result = cli(*command)
     assert result.exit_code in (1, 2)
     assert "salesflow init" in (result.stderr + result.stdout)
-
-
-def test_db_upgrade_needs_an_existing_database(db_url: str, cli: Cli) -> None:
-    result = cli("db", "upgrade")
-    if db_url.startswith("sqlite"):
-        # No file: nothing is created; init is the command that creates a database.
-        assert_one_line_error(result, 2)
-        assert "salesflow init" in result.stderr
-    else:
-        # An empty PostgreSQL database (made by its DBA) gets the schema, but no users.
-        assert result.exit_code == 0
-        assert "from empty to" in result.stderr
-        assert cli("db", "check").exit_code == 0
+    if before is not None:
+        assert snapshot(db_url) == before  # the empty PostgreSQL database stays empty
