@@ -56,3 +56,12 @@ def assert_one_line_error(result: Result, code: int) -> None:
     assert lines[0].startswith("Error: ")
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def assert_refused_unchanged(cli: Cli, url: str, args: list[str], code: int, needle: str) -> None:
+    """Running ``args`` fails with one clear line naming ``needle``, and writes nothing."""
+    before = snapshot(url)
+    result = cli(*args)
+    assert_one_line_error(result, code)
+    assert needle in result.stderr
+    assert snapshot(url) == before

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.helpers import Cli, assert_one_line_error, snapshot
+from tests.helpers import Cli, assert_one_line_error, assert_refused_unchanged, snapshot
 
 
 def _users(cli: Cli) -> dict[str, dict[str, object]]:
@@ -68,11 +68,7 @@ def test_promote_rep_to_manager_then_lead(cli: Cli, team: str) -> None:
 def test_bad_edit_changes_nothing(
     cli: Cli, team: str, args: list[str], code: int, needle: str
 ) -> None:
-    before = snapshot(team)
-    result = cli(*args)
-    assert_one_line_error(result, code)
-    assert needle in result.stderr
-    assert snapshot(team) == before
+    assert_refused_unchanged(cli, team, args, code, needle)
 
 
 def test_admin_cannot_deactivate_self_even_with_another_admin(cli: Cli, team: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import Cli, assert_one_line_error, snapshot
+from tests.helpers import Cli, assert_one_line_error, assert_refused_unchanged, snapshot
 
 
 def test_init_creates_admin_named_after_os_login(cli: Cli, db_url: str) -> None:
@@ -102,11 +102,7 @@ def test_whoami_reports_source_and_scope(
 def test_bad_user_add_changes_nothing(
     cli: Cli, team: str, args: list[str], code: int, needle: str
 ) -> None:
-    before = snapshot(team)
-    result = cli(*args)
-    assert_one_line_error(result, code)
-    assert needle in result.stderr
-    assert snapshot(team) == before
+    assert_refused_unchanged(cli, team, args, code, needle)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
