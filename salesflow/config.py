@@ -14,10 +14,8 @@ touch real data). This module imports nothing heavy: ``--help`` loads it.
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,6 +90,7 @@ def data_dir() -> Resolved:
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """The config file's settings; an absent file is an empty config."""
+    import tomllib  # here, not at the top: --help never reads the config
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -165,6 +164,7 @@ def mask_password(url: str) -> str:
 
 def os_login_name() -> str:
     """The operating-system login, shaped into a valid salesflow username."""
+    import getpass
     try:
         login = getpass.getuser()
     except (KeyError, OSError):

@@ -7,9 +7,7 @@ and labels. Only data is written to stdout.
 
 from __future__ import annotations
 
-import csv
 import enum
-import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -105,6 +103,9 @@ def render(
     title: str | None = None,
     empty_message: str | None = None,
 ) -> None:
+    import csv
+    import json
+
     records = [as_mapping(row) for row in rows]
     out = sys.stdout
     if fmt is OutputFormat.json:
@@ -129,6 +130,8 @@ def render(
 
 def render_record(record: Any, fields: Sequence[Column], fmt: OutputFormat) -> None:
     """One record: a two-column table for people, an object for JSON, one row for CSV."""
+    import json
+
     data = as_mapping(record)
     if fmt is OutputFormat.json:
         sys.stdout.write(
