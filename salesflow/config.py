@@ -91,6 +91,7 @@ def data_dir() -> Resolved:
 def read_config_file(path: Path) -> dict[str, Any]:
     """The config file's settings; an absent file is an empty config."""
     import tomllib  # here, not at the top: --help never reads the config
+
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -165,6 +166,7 @@ def mask_password(url: str) -> str:
 def os_login_name() -> str:
     """The operating-system login, shaped into a valid salesflow username."""
     import getpass
+
     try:
         login = getpass.getuser()
     except (KeyError, OSError):
