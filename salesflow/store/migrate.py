@@ -11,6 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine
 
 from salesflow.i18n import _
@@ -73,7 +74,7 @@ def compare_with_models(engine: Engine) -> list[object]:
 def _is_known(scripts: ScriptDirectory, revision: str) -> bool:
     try:
         return scripts.get_revision(revision) is not None
-    except Exception:  # alembic raises several kinds for an unknown id
+    except CommandError:  # what alembic raises for an id it does not know
         return False
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from salesflow.store.types import UTCDateTime, utcnow
@@ -87,3 +87,131 @@ class AuditChange(SQLModel, table=True):
     field: str = Field(sa_column=Column(String(64), nullable=False))
     old_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     new_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+SOURCE_CODES = (
+    "website",
+    "phone",
+    "trade-show",
+    "list",
+    "referral",
+    "cold-visit",
+    "event",
+    "other",
+)
+LIFECYCLE_CODES = ("lead", "prospect", "customer", "dormant")
+
+
+class ImportBatch(SQLModel, table=True):
+    """One run of ``lead import``: what it added can be removed again as a whole."""
+
+    __tablename__ = "import_batches"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    created_by_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id"), nullable=False))
+    file_name: str = Field(sa_column=Column(String(255), nullable=False))
+    rows: int = Field(default=0)
+    undone_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+
+
+class Customer(SQLModel, table=True):
+    """A company (客户档案); ``name_key`` is its name normalized for duplicate checks."""
+
+    __tablename__ = "customers"
+    __table_args__ = (CheckConstraint(_in_list("lifecycle", LIFECYCLE_CODES), name="lifecycle"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    name_key: str = Field(sa_column=Column(String(200), nullable=False, index=True))
+    industry: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+    employees: int | None = None
+    founded_year: int | None = None
+    province: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
+    city: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
+    county: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
+    region_code: str | None = Field(default=None, sa_column=Column(String(12), nullable=True))
+    owner_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True, index=True)
+    )
+    lifecycle: str = Field(default="lead", sa_column=Column(String(16), nullable=False))
+    notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    import_batch_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("import_batches.id"), nullable=True, index=True),
+    )
+
+
+class Contact(SQLModel, table=True):
+    """A person at a customer; phone in E.164 and email lower-cased, for duplicate checks."""
+
+    __tablename__ = "contacts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    )
+    name: str = Field(sa_column=Column(String(100), nullable=False))
+    title: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+    phone: str | None = Field(default=None, sa_column=Column(String(20), nullable=True, index=True))
+    email: str | None = Field(
+        default=None, sa_column=Column(String(254), nullable=True, index=True)
+    )
+    wechat: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    decision_maker: bool = Field(default=False)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    import_batch_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("import_batches.id"), nullable=True, index=True),
+    )
+
+
+class Lead(SQLModel, table=True):
+    """A sales opportunity (商机) moving through the pipeline."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        CheckConstraint(_in_list("source", SOURCE_CODES), name="source"),
+        CheckConstraint("grade IS NULL OR grade IN ('A', 'B', 'C')", name="grade"),
+        CheckConstraint("amount_fen IS NULL OR amount_fen >= 0", name="amount"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    )
+    contact_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("contacts.id"), nullable=True)
+    )
+    need: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    source: str = Field(sa_column=Column(String(16), nullable=False, index=True))
+    referrer_customer_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("customers.id"), nullable=True)
+    )
+    referrer_name: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+    stage: str = Field(default="new", sa_column=Column(String(16), nullable=False, index=True))
+    grade: str | None = Field(default=None, sa_column=Column(String(1), nullable=True, index=True))
+    score: int | None = None
+    amount_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    owner_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True, index=True)
+    )
+    created_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True)
+    )
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    import_batch_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("import_batches.id"), nullable=True, index=True),
+    )

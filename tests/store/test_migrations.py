@@ -43,7 +43,9 @@ def test_downgrade_to_base_then_init_again(db_url: str, cli: Cli) -> None:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.downgrade(config, "base")
-        assert pending_revisions(engine) == [SCHEMA_HEAD]
+        pending = pending_revisions(engine)
+        assert pending[0] == "0001"
+        assert pending[-1] == SCHEMA_HEAD
     finally:
         engine.dispose()
     check = cli("db", "check", "-f", "json")
@@ -58,7 +60,7 @@ NEXT_REVISION = '''"""A later release adds a table."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
+revision = "9999"
 down_revision = "{head}"
 branch_labels = None
 depends_on = None
@@ -75,17 +77,17 @@ def downgrade() -> None:
 
 @pytest.fixture
 def next_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The migration scripts of a future salesflow: today's plus a revision 0002."""
+    """The migration scripts of a future salesflow: today's plus one more revision."""
     from salesflow.store import database, migrate
 
     scripts = tmp_path / "migrations"
     shutil.copytree(Path(migrate.__file__).parent / "migrations", scripts)
-    (scripts / "versions" / "0002_release_notes.py").write_text(
+    (scripts / "versions" / "9999_release_notes.py").write_text(
         NEXT_REVISION.format(head=SCHEMA_HEAD)
     )
     monkeypatch.setattr(migrate, "SCRIPT_LOCATION", str(scripts))
-    monkeypatch.setattr(database, "SCHEMA_HEAD", "0002")
-    return "0002"
+    monkeypatch.setattr(database, "SCHEMA_HEAD", "9999")
+    return "9999"
 
 
 def test_older_database_is_upgraded_on_open_and_audited(
