@@ -80,7 +80,7 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
 @pytest.fixture
 def team(db_url: str, cli: Cli) -> str:
     """A database initialized with the admin 'boss' and the sample team."""
-    result = cli("init", "--sample")
+    result = cli("init", "--sample-team")
     assert result.exit_code == 0, result.stderr
     return db_url
 

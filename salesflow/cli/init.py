@@ -18,7 +18,15 @@ INIT_HELP = _(
 
 def init_command(
     sample: Annotated[
-        bool, typer.Option("--sample", help=_("Also load the sample team from sample_data/."))
+        bool,
+        typer.Option(
+            "--sample",
+            help=_("Also load the sample data: the team, 240 leads and their grades."),
+        ),
+    ] = False,
+    sample_team: Annotated[
+        bool,
+        typer.Option("--sample-team", help=_("Also load the sample team only (no leads).")),
     ] = False,
 ) -> None:
     from salesflow.config import source_label
@@ -32,7 +40,13 @@ def init_command(
     with context.open_db(create=True) as workspace:
         try:
             with workspace.session(actor_id=None, write=True) as session:
-                result = initialize(session, username=username, source=source, sample=sample)
+                result = initialize(
+                    session,
+                    username=username,
+                    source=source,
+                    sample=sample or sample_team,
+                    sample_leads=sample,
+                )
         except BaseException:
             workspace.discard_if_created()
             raise
@@ -49,4 +63,12 @@ def init_command(
     if result.sample_users_added:
         context.note(
             _("Added sample users: {names}.").format(names=", ".join(result.sample_users_added))
+        )
+    if result.sample_leads_added:
+        context.note(
+            _("Imported {count} sample leads (batch {batch}) and graded {graded}.").format(
+                count=result.sample_leads_added,
+                batch=result.sample_batch_id,
+                graded=result.sample_leads_graded,
+            )
         )

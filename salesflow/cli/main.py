@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from salesflow import __version__
-from salesflow.cli import audit, config, context, db, init, user
+from salesflow.cli import audit, config, context, db, init, lead, user
 from salesflow.cli.errors import EXIT_USAGE, report, report_unexpected
 from salesflow.i18n import _
 from salesflow.workflow.errors import SalesflowError
@@ -77,6 +77,7 @@ def root(
 
 app.command("init", help=init.INIT_HELP)(init.init_command)
 app.add_typer(user.app, name="user")
+app.add_typer(lead.app, name="lead")
 app.add_typer(config.app, name="config")
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")

@@ -8,7 +8,7 @@ carrying data only.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from salesflow.cli import context
@@ -65,3 +65,88 @@ def ask_text(message: str, *, option: str, default: str = "") -> str:
 
     question = questionary.text(message, default=default, output=_prompt_output())
     return str(_answer(question, option))
+
+
+def ask_select(
+    message: str,
+    choices: Sequence[tuple[str, str]],
+    *,
+    option: str,
+    default: str | None = None,
+) -> str:
+    """Pick one of ``choices`` (code, label), starting at ``default``; returns the code."""
+    if not can_prompt():
+        raise _missing(option)
+    import questionary
+
+    items = [questionary.Choice(title=f"{name} ({code})", value=code) for code, name in choices]
+    start = next((item for item in items if item.value == default), None)
+    question = questionary.select(message, choices=items, default=start, output=_prompt_output())
+    return str(_answer(question, option))
+
+
+def ask_validated(
+    message: str,
+    *,
+    option: str,
+    check: Callable[[str], str | None],
+    required: bool = False,
+    choices: Sequence[str] | None = None,
+) -> str:
+    """Free text checked as it is typed: ``check`` returns the problem, or ``None``.
+
+    With ``choices`` the answer completes from them (official place names, say) but any
+    text the check accepts is taken. An empty answer skips an optional question.
+    """
+    if not can_prompt():
+        raise _missing(option)
+    import questionary
+
+    def validate(text: str) -> bool | str:
+        if not text.strip() and not required:
+            return True
+        problem = check(text)
+        return True if problem is None else problem
+
+    if choices:
+        question = questionary.autocomplete(
+            message,
+            choices=list(choices),
+            validate=validate,
+            validate_while_typing=False,
+            output=_prompt_output(),
+        )
+    else:
+        question = questionary.text(
+            message, validate=validate, validate_while_typing=False, output=_prompt_output()
+        )
+    return str(_answer(question, option)).strip()
+
+
+def ask_confirm(message: str, *, option: str, default: bool = False) -> bool:
+    """A yes/no question."""
+    if not can_prompt():
+        raise _missing(option)
+    import questionary
+
+    question = questionary.confirm(message, default=default, output=_prompt_output())
+    return bool(_answer(question, option))
+
+
+def ask_optional_choice(
+    message: str, choices: Sequence[tuple[str, str]], *, option: str, skip_label: str
+) -> str | None:
+    """Pick one of ``choices`` (code, label) or skip (the first entry); ``None`` when skipped."""
+    if not can_prompt():
+        raise _missing(option)
+    import questionary
+
+    question = questionary.select(
+        message,
+        choices=[
+            questionary.Choice(title=skip_label, value=""),
+            *(questionary.Choice(title=f"{label} ({code})", value=code) for code, label in choices),
+        ],
+        output=_prompt_output(),
+    )
+    return str(_answer(question, option)) or None

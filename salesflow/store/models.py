@@ -7,9 +7,19 @@ compares the migrated schema with these models).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlmodel import Field, SQLModel
 
 from salesflow.store.types import UTCDateTime, utcnow
@@ -100,6 +110,18 @@ SOURCE_CODES = (
     "other",
 )
 LIFECYCLE_CODES = ("lead", "prospect", "customer", "dormant")
+STAGE_CODES = (
+    "new",
+    "contacted",
+    "qualified",
+    "proposal",
+    "negotiation",
+    "contract",
+    "won",
+    "lost",
+)
+LOST_REASON_CODES = ("price", "competitor", "no-budget", "no-decision", "timing", "other")
+VALUE_TYPE_CODES = ("intrinsic", "extrinsic", "strategic")
 
 
 class ImportBatch(SQLModel, table=True):
@@ -114,18 +136,31 @@ class ImportBatch(SQLModel, table=True):
     created_by_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id"), nullable=False))
     file_name: str = Field(sa_column=Column(String(255), nullable=False))
     rows: int = Field(default=0)
+    leads_added: int = Field(default=0)
+    rejected: int = Field(default=0)
     undone_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    undone_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
 
 
 class Customer(SQLModel, table=True):
     """A company (客户档案); ``name_key`` is its name normalized for duplicate checks."""
 
     __tablename__ = "customers"
-    __table_args__ = (CheckConstraint(_in_list("lifecycle", LIFECYCLE_CODES), name="lifecycle"),)
+    __table_args__ = (
+        CheckConstraint(_in_list("lifecycle", LIFECYCLE_CODES), name="lifecycle"),
+        CheckConstraint(
+            "value_type IS NULL OR " + _in_list("value_type", VALUE_TYPE_CODES), name="value_type"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(200), nullable=False))
     name_key: str = Field(sa_column=Column(String(200), nullable=False, index=True))
+    # The first characters of the name after its leading place name: fuzzy duplicate checks
+    # over many rows compare only names in the same block (see workflow/duplicates.py).
+    name_block: str = Field(sa_column=Column(String(16), nullable=False, index=True))
     industry: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
     employees: int | None = None
     founded_year: int | None = None
@@ -137,6 +172,8 @@ class Customer(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True, index=True)
     )
     lifecycle: str = Field(default="lead", sa_column=Column(String(16), nullable=False))
+    value_type: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    personality: str | None = Field(default=None, sa_column=Column(String(20), nullable=True))
     notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
@@ -179,8 +216,16 @@ class Lead(SQLModel, table=True):
     __tablename__ = "leads"
     __table_args__ = (
         CheckConstraint(_in_list("source", SOURCE_CODES), name="source"),
+        CheckConstraint(_in_list("stage", STAGE_CODES), name="stage"),
         CheckConstraint("grade IS NULL OR grade IN ('A', 'B', 'C')", name="grade"),
         CheckConstraint("amount_fen IS NULL OR amount_fen >= 0", name="amount"),
+        CheckConstraint("budget_fen IS NULL OR budget_fen >= 0", name="budget"),
+        CheckConstraint("need_fit IS NULL OR need_fit BETWEEN 1 AND 5", name="need_fit"),
+        CheckConstraint("likelihood IS NULL OR likelihood BETWEEN 1 AND 5", name="likelihood"),
+        CheckConstraint(
+            "lost_reason IS NULL OR " + _in_list("lost_reason", LOST_REASON_CODES),
+            name="lost_reason",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -200,6 +245,22 @@ class Lead(SQLModel, table=True):
     grade: str | None = Field(default=None, sa_column=Column(String(1), nullable=True, index=True))
     score: int | None = None
     amount_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # Grading inputs that belong to the deal rather than the company (SPEC §4 rubric).
+    budget_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    need_fit: int | None = None
+    likelihood: int | None = None
+    decision_maker_reached: bool | None = None
+    expected_close: date | None = None
+    next_step_date: date | None = Field(
+        default=None, sa_column=Column(Date, nullable=True, index=True)
+    )
+    next_step_action: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    lost_reason: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    competitor: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+    # The record's ID in the CRM it was imported from, if any.
+    external_ref: str | None = Field(
+        default=None, sa_column=Column(String(64), nullable=True, index=True)
+    )
     owner_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True, index=True)
     )
@@ -210,8 +271,44 @@ class Lead(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True)
     )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     import_batch_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("import_batches.id"), nullable=True, index=True),
     )
+
+
+class LeadGrade(SQLModel, table=True):
+    """One grading of a lead: the inputs, the score with its breakdown, and the grade.
+
+    Every grading is kept, so a lead's grade history shows how the view of it changed.
+    ``breakdown`` is JSON: one entry per rubric criterion with its input and points.
+    """
+
+    __tablename__ = "lead_grades"
+    __table_args__ = (
+        CheckConstraint("grade IN ('A', 'B', 'C')", name="grade"),
+        CheckConstraint(
+            "value_type IS NULL OR " + _in_list("value_type", VALUE_TYPE_CODES), name="value_type"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("leads.id"), nullable=False, index=True)
+    )
+    graded_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    graded_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    score: int
+    grade: str = Field(sa_column=Column(String(1), nullable=False))
+    breakdown: str = Field(sa_column=Column(Text, nullable=False))
+    value_type: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    personality: str | None = Field(default=None, sa_column=Column(String(20), nullable=True))
+    rubric: str = Field(sa_column=Column(String(64), nullable=False))

@@ -25,6 +25,18 @@ class InputError(SalesflowError):
     exit_code = 2
 
 
+class FieldError(InputError):
+    """Bad input in one field; ``field`` is its canonical name (``phone``, ``company``).
+
+    Imports report it per row and column; the message already names the field the way
+    the person wrote it (an option such as ``--phone``, or a column of their file).
+    """
+
+    def __init__(self, field: str, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.field = field
+
+
 class NotFound(InputError):
     """A named record does not exist (or is not visible to the acting user)."""
 

@@ -26,7 +26,7 @@ def test_init_creates_admin_named_after_os_login(cli: Cli, db_url: str) -> None:
 
 def test_init_twice_is_harmless(cli: Cli, team: str) -> None:
     before = snapshot(team)
-    result = cli("init", "--sample")
+    result = cli("init", "--sample-team")
     assert result.exit_code == 0
     assert "ready" in result.stderr
     assert snapshot(team) == before

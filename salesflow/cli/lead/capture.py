@@ -1,0 +1,355 @@
+"""``salesflow lead add``: the guided capture of a new lead (客户开发).
+
+Every answer of the wizard is also an option, so scripts pass them all with ``--no-input``.
+In a terminal, whatever is missing is asked for, each answer checked as it is typed with
+the same rules the workflow applies; a duplicate (撞单) is caught as soon as the company,
+phone or email is entered, not after the whole form.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from salesflow.cli import context
+from salesflow.cli.lead import fields
+from salesflow.cli.lead.app import app
+from salesflow.cli.output import FormatOption, OutputFormat
+from salesflow.i18n import _
+from salesflow.workflow.glossary import SOURCES, label
+
+if TYPE_CHECKING:
+    from salesflow.store.database import Workspace
+    from salesflow.workflow.capture import CaptureResult
+    from salesflow.workflow.lead_input import LeadInput
+
+
+# The wizard's questions, in the order of the sales manuals' intake form.
+QUESTIONS: list[tuple[str, str]] = [
+    ("company", "Company name"),
+    ("contact", "Contact person"),
+    ("title", "Their title"),
+    ("phone", "Phone (mobile, or landline with area code)"),
+    ("email", "Email"),
+    ("wechat", "WeChat ID"),
+    ("province", "Province"),
+    ("city", "City"),
+    ("county", "County or district"),
+    ("industry", "Industry"),
+    ("employees", "Employees"),
+    ("founded_year", "Year founded"),
+    ("source", "Source channel"),
+    ("referrer", "Referred by (a customer or a person)"),
+    ("need", "What do they need?"),
+    ("amount", "Estimated amount (yuan; 12万 works)"),
+    ("notes", "Notes"),
+    ("owner", "Owner"),
+]
+REQUIRED = frozenset({"company", "source"})
+NEXT_STEP_TEXT = {
+    "assign": "a manager assigns it by {due} (salesflow lead assign {id} --to USER)",
+    "first-contact": "first contact by {due}, then grade it (salesflow lead grade {id})",
+    "grade": "grade it (salesflow lead grade {id})",
+}
+
+
+def next_step_text(code: str, due: date, lead_id: int) -> str:
+    template = NEXT_STEP_TEXT.get(code, code)
+    return _(template).format(due=due.isoformat(), id=lead_id)
+
+
+@app.command("add", help=_("Capture a new lead: asks for what is missing, or takes options."))
+def add(
+    company: fields.Company = None,
+    contact: fields.Contact = None,
+    title: fields.Title = None,
+    phone: fields.Phone = None,
+    email: fields.Email = None,
+    wechat: fields.Wechat = None,
+    province: fields.Province = None,
+    city: fields.City = None,
+    county: fields.County = None,
+    industry: fields.Industry = None,
+    employees: fields.Employees = None,
+    founded_year: fields.FoundedYear = None,
+    source: fields.Source = None,
+    referrer: fields.Referrer = None,
+    need: fields.Need = None,
+    amount: fields.Amount = None,
+    notes: fields.Notes = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help=_("Owner (default: you); '-' leaves it unassigned.")),
+    ] = None,
+    attach_to: Annotated[
+        str | None,
+        typer.Option(
+            "--attach-to",
+            metavar="CUSTOMER",
+            help=_("Add the lead to this customer of yours (number or company name)."),
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    from salesflow.workflow.capture import add_lead
+    from salesflow.workflow.lead_input import LeadInput
+
+    raw = LeadInput(
+        company=company,
+        contact=contact,
+        title=title,
+        phone=phone,
+        email=email,
+        wechat=wechat,
+        province=province,
+        city=city,
+        county=county,
+        industry=industry,
+        employees=employees,
+        founded_year=founded_year,
+        source=source,
+        referrer=referrer,
+        need=need,
+        amount=amount,
+        notes=notes,
+        owner=owner,
+    )
+    from salesflow.cli.prompts import can_prompt
+
+    with context.open_db() as workspace:
+        missing = {"source"} | (set() if attach_to else {"company"})
+        if can_prompt() and any(getattr(raw, name) is None for name in missing):
+            raw = _wizard(workspace, raw, attach_to=attach_to)
+        with context.acting_in(workspace, write=True) as (session, actor):
+            result = add_lead(session, actor, raw, attach_to=attach_to)
+            _report(result, fmt)
+
+
+def _report(result: CaptureResult, fmt: OutputFormat) -> None:
+    from salesflow.workflow.capture import describe_match, reason_label
+
+    lead, customer = result.lead, result.customer
+    assert lead.id is not None
+    step = result.next_step
+    session = _session_of(lead)
+    warnings = [
+        {
+            "customer_id": m.customer_id,
+            "company": m.customer_name,
+            "owner": m.owner,
+            "reason": m.reason,
+            "score": m.score,
+            "record": describe_match(session, m) if session is not None else m.customer_name,
+        }
+        for m in result.warnings
+    ]
+    if fmt is OutputFormat.json:
+        data = {
+            "id": lead.id,
+            "customer_id": customer.id,
+            "company": customer.name,
+            "owner": result.owner,
+            "source": lead.source,
+            "stage": lead.stage,
+            "attached": result.attached,
+            "next_step": {"code": step.code, "due": step.due.isoformat()} if step else None,
+            "similar": [{k: v for k, v in w.items() if k != "record"} for w in warnings],
+        }
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print(lead.id)
+    for warning in warnings:
+        context.note(
+            _("Similar customer: {record}, owner {owner} ({why}, {score}).").format(
+                record=warning["record"],
+                owner=warning["owner"] or _("unassigned"),
+                why=reason_label(str(warning["reason"])),
+                score=warning["score"],
+            )
+        )
+    owner = result.owner or _("unassigned")
+    context.note(
+        _("Added lead {id}: {company} (customer {customer}), owner {owner}.").format(
+            id=lead.id, company=customer.name, customer=customer.id, owner=owner
+        )
+    )
+    if step is not None:
+        context.note(
+            _("Next step: {step}.").format(step=next_step_text(step.code, step.due, lead.id))
+        )
+
+
+def _session_of(obj: Any) -> Any:
+    from sqlalchemy.orm import object_session
+
+    return object_session(obj)
+
+
+def _check(field: str, value: str, so_far: LeadInput) -> str | None:
+    """The problem with one answer, or ``None``: the same rules as saving."""
+    from salesflow.workflow.errors import SalesflowError
+    from salesflow.workflow.lead_input import LeadInput, clean_lead
+
+    probe = LeadInput(**{field: value})
+    if field in {"title", "phone", "email", "wechat"}:
+        probe.contact = so_far.contact or "?"
+    if field in {"city", "county"}:
+        probe.province = so_far.province
+        probe.city = so_far.city if field == "county" else value
+    try:
+        clean_lead(probe, require=frozenset({field}) & REQUIRED)
+    except SalesflowError as exc:
+        return exc.message
+    return None
+
+
+def _conflict(workspace: Workspace, raw: LeadInput, attach_to: str | None) -> str | None:
+    """An exact duplicate of what has been typed so far, as the refusal message."""
+    from salesflow.workflow.capture import refuse_exact
+    from salesflow.workflow.duplicates import find_matches
+    from salesflow.workflow.errors import SalesflowError
+    from salesflow.workflow.lead_input import clean_lead
+
+    with context.acting_in(workspace) as (session, actor):
+        try:
+            clean = clean_lead(raw, require=frozenset())
+            matches = find_matches(
+                session,
+                name_key=clean.name_key if attach_to is None else None,
+                phones=[clean.phone] if clean.phone else [],
+                emails=[clean.email] if clean.email else [],
+            )
+            exact = [m for m in matches if m.exact]
+            if exact:
+                refuse_exact(session, exact[0], actor.id, editing=False)
+        except SalesflowError as exc:
+            return exc.message + (f" {exc.hint}" if exc.hint else "")
+    return None
+
+
+def _owner_choices(workspace: Workspace) -> tuple[list[tuple[str, str]], str | None]:
+    """Whom the acting user may give the lead to, and the default (None: don't ask)."""
+    from sqlmodel import col, select
+
+    from salesflow.store.models import User
+    from salesflow.workflow.capture import SELLING_ROLES
+    from salesflow.workflow.roles import scope_kind
+    from salesflow.workflow.visibility import scope_for
+
+    with context.acting_in(workspace) as (session, actor):
+        kind = scope_kind(actor.role)
+        if actor.role in {"rep", "service"} or (kind == "own" and actor.role != "admin"):
+            return [], None
+        users = session.exec(
+            select(User)
+            .where(col(User.active).is_(True), col(User.role).in_(sorted(SELLING_ROLES)))
+            .order_by(col(User.username))
+        ).all()
+        scope = scope_for(session, actor)
+        allowed = [u for u in users if kind == "all" or scope.can_see(u.id)]
+        choices = [(u.username, f"{u.display_name}") for u in allowed]
+        choices.append(("-", _("unassigned (pool)")))
+        default = actor.username if actor.role in SELLING_ROLES else "-"
+        return choices, default
+
+
+def _wizard(workspace: Workspace, raw: LeadInput, *, attach_to: str | None) -> LeadInput:
+    """Ask for each value not given as an option, checking each answer as it comes."""
+    from salesflow.cli.prompts import ask_select, ask_validated
+
+    answers = {f.name: getattr(raw, f.name) for f in dataclasses.fields(raw)}
+
+    def current() -> LeadInput:
+        from salesflow.workflow.lead_input import LeadInput
+
+        return LeadInput(**answers)
+
+    for name, question in QUESTIONS:
+        if answers.get(name) is not None:
+            continue
+        if name == "company" and attach_to:
+            continue
+        if name == "referrer" and answers.get("source") != "referral":
+            continue
+        if name in {"title", "phone", "email", "wechat"} and not answers.get("contact"):
+            continue
+        if name == "county" and not answers.get("city"):
+            continue
+        if name == "source":
+            answers[name] = ask_select(
+                _(question),
+                [(code, label(SOURCES, code)) for code in SOURCES],
+                option="--source",
+            )
+            continue
+        if name == "owner":
+            choices, default = _owner_choices(workspace)
+            if choices:
+                answers[name] = ask_select(_(question), choices, option="--owner", default=default)
+            continue
+        required = name in REQUIRED or (name == "referrer")
+        check = _answer_check(workspace, name, answers, current, attach_to)
+        answer = ask_validated(
+            _(question),
+            option="--" + name.replace("_", "-"),
+            check=check,
+            required=required,
+            choices=_completions(name, answers),
+        )
+        answers[name] = answer or None
+    return current()
+
+
+def _answer_check(
+    workspace: Workspace,
+    name: str,
+    answers: dict[str, Any],
+    current: Callable[[], LeadInput],
+    attach_to: str | None,
+) -> Callable[[str], str | None]:
+    def check(text: str) -> str | None:
+        value = text.strip()
+        if not value:
+            if name in REQUIRED or name == "referrer":
+                return _("A value is required.")
+            return None
+        problem = _check(name, value, current())
+        if problem is None and name in {"company", "phone", "email"}:
+            trial = current()
+            setattr(trial, name, value)
+            problem = _conflict(workspace, trial, attach_to)
+        return problem
+
+    return check
+
+
+def _completions(name: str, answers: dict[str, Any]) -> list[str] | None:
+    """Official place names to complete, narrowed to the province or city chosen."""
+    if name not in {"province", "city", "county"}:
+        return None
+    from salesflow.workflow.regions import divisions, normalize_region
+
+    provinces = divisions()
+    if name == "province":
+        return [p.name for p in provinces]
+    try:
+        region = normalize_region(answers.get("province"), answers.get("city"))
+    except Exception:  # a bad earlier answer: no completions, the check will say why
+        return None
+    if region is None:
+        return None
+    for province in provinces:
+        if province.name != region.province:
+            continue
+        if name == "city":
+            return [c.name for c in province.children]
+        for city in province.children:
+            if city.name == region.city:
+                return [c.name for c in city.children]
+    return None

@@ -1,0 +1,94 @@
+"""The stored codes of GLOSSARY.md with their English and Chinese labels (pure rules).
+
+Codes are what the database, JSON, config and imports carry. People may type a code or
+either label ("referral", "Referral", "转介绍"); :func:`parse_code` turns any of them into
+the code, or refuses naming the field.
+"""
+
+from __future__ import annotations
+
+from salesflow.i18n import _
+from salesflow.workflow.errors import InputError
+
+SOURCES: dict[str, tuple[str, str]] = {
+    "website": ("Website / online inquiry", "官网/在线咨询"),
+    "phone": ("Phone inquiry", "来电咨询"),
+    "trade-show": ("Trade show", "展会"),
+    "list": ("Purchased or shared list", "客户名录"),
+    "referral": ("Referral", "转介绍"),
+    "cold-visit": ("Cold visit", "陌生拜访"),
+    "event": ("Industry event", "行业活动"),
+    "other": ("Other", "其他"),
+}
+
+STAGES: dict[str, tuple[str, str]] = {
+    "new": ("New", "新线索"),
+    "contacted": ("Contacted", "初步接触"),
+    "qualified": ("Qualified (needs confirmed)", "需求确认"),
+    "proposal": ("Proposal", "方案制定"),
+    "negotiation": ("Quote and negotiation", "报价谈判"),
+    "contract": ("Contract", "合同签署"),
+    "won": ("Won", "成交"),
+    "lost": ("Lost", "丢单"),
+}
+
+LOST_REASONS: dict[str, tuple[str, str]] = {
+    "price": ("Price", "价格原因"),
+    "competitor": ("Lost to a competitor", "竞争对手"),
+    "no-budget": ("No budget", "无预算"),
+    "no-decision": ("No decision", "未决策"),
+    "timing": ("Timing", "时机不对"),
+    "other": ("Other", "其他"),
+}
+
+VALUE_TYPES: dict[str, tuple[str, str]] = {
+    "intrinsic": ("Intrinsic-value customer", "内在价值型"),
+    "extrinsic": ("Extrinsic-value customer", "外在价值型"),
+    "strategic": ("Strategic-value customer", "战略价值型"),
+}
+
+PERSONALITIES: dict[str, tuple[str, str]] = {
+    "know-it-all": ("Thinks they know better", "自以为是"),
+    "haggler": ("Haggles over every point", "斤斤计较"),
+    "resentful": ("Carries old grievances", "心怀怨恨"),
+    "calm-thinker": ("Calm, analytical", "冷静思考"),
+    "procrastinator": ("Finds reasons to delay", "借故拖延"),
+    "curious": ("Strongly curious", "好奇心强烈"),
+    "talkative": ("Talks at length", "滔滔不绝"),
+    "boaster": ("Boasts of wealth", "大吹大擂"),
+    "insincere": ("Friendly but not serious", "虚情假意"),
+    "suspicious": ("Distrustful", "生性多疑"),
+    "impulsive": ("Emotional, impulsive", "情感冲动"),
+    "silent": ("Reserved, says little", "沉默寡言"),
+    "preconceived": ('"Just looking"', "先入为主"),
+    "conservative": ("Conservative, loyal to habit", "思想保守"),
+    "shy": ("Introverted, nervous", "内向含蓄"),
+    "stubborn": ("Stubborn", "固执己见"),
+    "hesitant": ("Indecisive", "犹豫不决"),
+    "rational": ("Shrewd and rational", "精明理智"),
+}
+
+GRADES: dict[str, tuple[str, str]] = {
+    "A": ("A — key customer, follow weekly", "A类 重点客户"),
+    "B": ("B — good customer, every two weeks", "B类 一般客户"),
+    "C": ("C — lower priority, monthly", "C类 次要客户"),
+}
+
+
+def label(table: dict[str, tuple[str, str]], code: str | None) -> str:
+    """The code's label in the person's language (the code itself if unknown)."""
+    if code is None:
+        return ""
+    labels = table.get(code)
+    return _(labels[0]) if labels else code
+
+
+def parse_code(table: dict[str, tuple[str, str]], raw: str, *, field: str) -> str:
+    text = raw.strip()
+    for code, (english, chinese) in table.items():
+        if text.lower() in {code.lower(), english.lower()} or text == chinese:
+            return code
+    raise InputError(
+        _("Unknown value '{value}' ({field}).").format(value=raw, field=field),
+        hint=_("Choose one of: {codes}.").format(codes=", ".join(table)),
+    )

@@ -1,0 +1,442 @@
+"""Importing leads from a file (``lead import``): every row checked, then all or nothing.
+
+:func:`plan_import` reads every row and finds its problems without writing: each row goes
+through :func:`~salesflow.workflow.lead_input.clean_lead` (the same rules as ``lead add``,
+with the file's column headers in the messages), its owner through the capture rules, and
+its company, phone and email through the duplicate checks, against the database and against
+the earlier rows of the file. :func:`run_import` writes the plan in the caller's transaction:
+one :class:`~salesflow.store.models.ImportBatch`, the customers, contacts and leads through
+the bulk path (:mod:`salesflow.store.bulk`) and one audit event for the whole batch. Any
+invalid row (exit 2) or duplicate row (exit 1) refuses the whole import unless
+``skip_invalid`` is given; then the valid rows are written and the others go to a rejects
+file with the reason on each row.
+
+Duplicate checks over many rows run as batched ``IN`` queries on indexed columns (about 500
+values a query, never one query per row); similar names are compared only within their
+name block (see :mod:`salesflow.workflow.duplicates`) and are warnings, not refusals.
+Undoing a batch lives in :mod:`salesflow.workflow.import_batches`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlmodel import Session, func, select
+
+from salesflow.i18n import _, ngettext
+from salesflow.store.models import User
+from salesflow.workflow.capture import reason_label, resolve_owner
+from salesflow.workflow.errors import FieldError, InputError, Refused, SalesflowError
+from salesflow.workflow.glossary import SOURCES, parse_code
+from salesflow.workflow.import_batches import (
+    BatchCounts,
+    BatchSummary,
+    PlannedLead,
+    ProgressFn,
+    UndoResult,
+    list_batches,
+    undo_import,
+    write_batch,
+)
+from salesflow.workflow.import_checks import existing_duplicates, similar_names
+from salesflow.workflow.lead_files import LeadTable, SourceRow, open_lead_file
+from salesflow.workflow.lead_input import MAX_LENGTH, CleanLead, LeadInput, clean_lead
+
+__all__ = [
+    "BatchSummary",
+    "ImportPlan",
+    "ImportResult",
+    "RowProblem",
+    "UndoResult",
+    "list_batches",
+    "plan_import",
+    "run_import",
+    "undo_import",
+    "write_import",
+]
+
+PROGRESS_EVERY = 500
+# Longest raw text of the fields clean_lead does not measure itself; longer is refused
+# before parsing, so a 10,000-character "phone" never reaches a message whole.
+RAW_LIMIT = 200
+RAW_LIMITS = {"email": 254}
+MESSAGE_LIMIT = 300
+
+INVALID = "invalid"
+DUPLICATE = "duplicate"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem of one row: ``kind`` is invalid, duplicate or warning (similar name)."""
+
+    row: int
+    kind: str
+    field: str | None
+    column: str | None
+    problem: str
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: the valid rows, and every problem found."""
+
+    file_name: str
+    headers: list[str]
+    ignored_columns: list[str]
+    # field -> the file's header of its column
+    columns: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+    accepted: list[PlannedLead] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    # Rows not imported: row number -> (the original cells, why).
+    rejected: dict[int, tuple[tuple[str | None, ...], str]] = field(default_factory=dict)
+
+    @property
+    def new(self) -> int:
+        return len(self.accepted)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for p in self.problems if p.kind == kind)
+
+    @property
+    def invalid(self) -> int:
+        return self.count(INVALID)
+
+    @property
+    def duplicate(self) -> int:
+        return self.count(DUPLICATE)
+
+    @property
+    def warnings(self) -> int:
+        return self.count(WARNING)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    plan: ImportPlan
+    batch_id: int | None
+    rejects_path: Path | None
+
+
+def clip(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """A message short enough for one line, even when it quotes a huge value."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Owners:
+    """Each owner value of the file resolved once, with the capture rules."""
+
+    def __init__(self, session: Session, actor: User, default: str | None) -> None:
+        self.session = session
+        self.actor = actor
+        # Whole-file problems (a role that does not capture, a bad --owner) refuse it all.
+        found = resolve_owner(session, actor, default, field="--owner")
+        self.default_id = found.id if found is not None else None
+        self.cache: dict[str, int | SalesflowError | None] = {}
+        self._by_display: dict[str, str] | None = None
+
+    def _username(self, text: str) -> str:
+        """A display name (李娜) stands for its user when it is unique."""
+        if self._by_display is None:
+            users = self.session.exec(select(User.username, User.display_name)).all()
+            counts: dict[str, int] = {}
+            for _username, display in users:
+                counts[display] = counts.get(display, 0) + 1
+            self._by_display = {d: u for u, d in users if counts[d] == 1}
+        lowered = text.strip().lower()
+        exists = self.session.exec(
+            select(User.id).where(func.lower(User.username) == lowered)
+        ).first()
+        return text if exists is not None else self._by_display.get(text.strip(), text)
+
+    def resolve(self, value: str | None, label: str) -> int | None:
+        if value is None:
+            return self.default_id
+        if value not in self.cache:
+            try:
+                user = resolve_owner(self.session, self.actor, self._username(value), field=label)
+                self.cache[value] = user.id if user is not None else None
+            except SalesflowError as exc:
+                self.cache[value] = exc
+        known = self.cache[value]
+        if isinstance(known, SalesflowError):
+            raise known
+        return known
+
+
+def _check_lengths(values: dict[str, str | None], table: LeadTable) -> None:
+    for name, value in values.items():
+        if value is None or name in MAX_LENGTH:
+            continue
+        limit = RAW_LIMITS.get(name, RAW_LIMIT)
+        if len(value) > limit:
+            raise FieldError(
+                name,
+                _(
+                    "The value is {length} characters long; at most {limit} are kept ({field})."
+                ).format(length=len(value), limit=limit, field=table.label(name)),
+            )
+
+
+def plan_import(
+    session: Session,
+    actor: User,
+    table: LeadTable,
+    *,
+    source: str | None = None,
+    owner: str | None = None,
+    now: datetime | None = None,
+    progress: ProgressFn | None = None,
+) -> ImportPlan:
+    """Check every row of ``table``; nothing is written.
+
+    ``source`` is the channel of rows whose source cell is empty; ``owner`` the owner of
+    rows without one (else the capture default: the actor, or unassigned for service and
+    admin staff).
+    """
+    moment = now or datetime.now(UTC)
+    default_source = parse_code(SOURCES, source, field="--source") if source else None
+    if "source" not in table.columns and default_source is None:
+        raise InputError(
+            _("The file {file} has no source column.").format(file=table.name),
+            hint=_("Give the channel of every row with --source, e.g. --source trade-show."),
+        )
+    owners = _Owners(session, actor, owner)
+    plan = ImportPlan(
+        file_name=table.name,
+        headers=table.headers,
+        ignored_columns=table.ignored,
+        columns={name: table.headers[index] for name, index in table.columns.items()},
+    )
+    seen: dict[str, dict[str, int]] = {"company": {}, "phone": {}, "email": {}}
+    total = max(table.estimated_rows, 1)
+
+    for row in table.rows:
+        plan.rows += 1
+        if progress is not None and plan.rows % PROGRESS_EVERY == 0:
+            progress(plan.rows, max(total, plan.rows))
+        checked = _check_row(table, row, default_source, owners, moment)
+        if isinstance(checked, RowProblem):
+            plan.problems.append(checked)
+            plan.rejected[row.number] = (row.cells, checked.problem)
+            continue
+        clean, owner_id = checked
+        earlier = _earlier_row(seen, clean)
+        if earlier is not None:
+            name, number = earlier
+            message = _("Duplicate of row {row} ({why}).").format(
+                row=number, why=reason_label(name)
+            )
+            plan.problems.append(
+                RowProblem(row.number, DUPLICATE, name, table.column_of(name), message)
+            )
+            plan.rejected[row.number] = (row.cells, message)
+            continue
+        for name, value in (
+            ("company", clean.name_key),
+            ("phone", clean.phone),
+            ("email", clean.email),
+        ):
+            if value:
+                seen[name][value] = row.number
+        plan.accepted.append(PlannedLead(row.number, clean, owner_id, row.cells))
+    if plan.rows == 0:
+        raise InputError(_("The file {file} has no rows to import.").format(file=table.name))
+    if progress is not None:
+        progress(plan.rows, plan.rows)
+    _check_database(session, plan)
+    # The original cells are kept only for rejected rows (the rejects file).
+    plan.accepted = [PlannedLead(p.row, p.clean, p.owner_id) for p in plan.accepted]
+    numbered = [(p.row, p.clean) for p in plan.accepted]
+    column = plan.columns.get("company")
+    for number, message in similar_names(session, numbered).items():
+        plan.problems.append(RowProblem(number, WARNING, "company", column, clip(message)))
+    plan.problems.sort(key=lambda p: (p.row, p.kind != INVALID, p.kind != DUPLICATE))
+    return plan
+
+
+def _check_row(
+    table: LeadTable,
+    row: SourceRow,
+    default_source: str | None,
+    owners: _Owners,
+    moment: datetime,
+) -> tuple[CleanLead, int | None] | RowProblem:
+    """The row cleaned with its owner, or its (first) problem."""
+
+    def invalid(name: str | None, message: str) -> RowProblem:
+        column = table.column_of(name) if name else None
+        return RowProblem(row.number, INVALID, name, column, clip(message))
+
+    if row.problem is not None:
+        return invalid(None, row.problem)
+    values = table.values(row)
+    if default_source is not None and not (values.get("source") or "").strip():
+        values["source"] = default_source
+    try:
+        _check_lengths(values, table)
+        clean = clean_lead(LeadInput(**values), label=table.label, now=moment)
+        return clean, owners.resolve(clean.owner, table.label("owner"))
+    except FieldError as exc:
+        return invalid(exc.field, exc.message)
+    except SalesflowError as exc:
+        return invalid("owner" if isinstance(exc, Refused) else None, exc.message)
+
+
+def _earlier_row(seen: dict[str, dict[str, int]], clean: CleanLead) -> tuple[str, int] | None:
+    for name, value in (
+        ("company", clean.name_key),
+        ("phone", clean.phone),
+        ("email", clean.email),
+    ):
+        if value and value in seen[name]:
+            return name, seen[name][value]
+    return None
+
+
+def _check_database(session: Session, plan: ImportPlan) -> None:
+    """Rows whose company, phone or email a customer already has become duplicates."""
+    found = existing_duplicates(session, [(p.row, p.clean) for p in plan.accepted])
+    if not found:
+        return
+    kept: list[PlannedLead] = []
+    for planned in plan.accepted:
+        if planned.row not in found:
+            kept.append(planned)
+            continue
+        name, message = found[planned.row]
+        text = clip(message)
+        plan.problems.append(RowProblem(planned.row, DUPLICATE, name, plan.columns.get(name), text))
+        plan.rejected[planned.row] = (planned.cells, text)
+    plan.accepted = kept
+
+
+def refuse_problems(plan: ImportPlan) -> None:
+    """Raise the refusal of an all-or-nothing import that has invalid or duplicate rows."""
+    invalid = plan.invalid
+    duplicate = plan.duplicate
+    if not invalid and not duplicate:
+        return
+    first = next(p for p in plan.problems if p.kind == (INVALID if invalid else DUPLICATE))
+    hint = _(
+        "'--dry-run' lists every problem; '--skip-invalid' imports the valid rows and "
+        "writes the others to a rejects file."
+    )
+    if invalid:
+        raise InputError(
+            ngettext(
+                "Nothing was imported: {count} of {total} rows is invalid; row {row}: {problem}",
+                "Nothing was imported: {count} of {total} rows are invalid; first, row {row}: "
+                "{problem}",
+                invalid,
+            ).format(count=invalid, total=plan.rows, row=first.row, problem=first.problem),
+            hint=hint,
+        )
+    raise Refused(
+        ngettext(
+            "Nothing was imported: {count} of {total} rows is a duplicate; row {row}: {problem}",
+            "Nothing was imported: {count} of {total} rows are duplicates; first, row {row}: "
+            "{problem}",
+            duplicate,
+        ).format(count=duplicate, total=plan.rows, row=first.row, problem=first.problem),
+        hint=hint,
+    )
+
+
+def rejects_path_for(table_name: str, source_path: Path | None) -> Path:
+    """Beside the imported file: leads.csv -> leads.rejects.csv."""
+    base = source_path if source_path is not None else Path(table_name)
+    return base.with_name(base.stem + ".rejects.csv")
+
+
+def write_rejects(plan: ImportPlan, path: Path) -> None:
+    """The rejected rows with their row number and problem, as UTF-8 CSV Excel opens."""
+    import csv
+
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["row", "problem", *plan.headers])
+        for number in sorted(plan.rejected):
+            cells, problem = plan.rejected[number]
+            writer.writerow([number, problem, *("" if c is None else c for c in cells)])
+
+
+def run_import(
+    session: Session,
+    actor: User,
+    file: Path | str | LeadTable,
+    *,
+    mapping: str | None = None,
+    source: str | None = None,
+    owner: str | None = None,
+    skip_invalid: bool = False,
+    rejects: Path | None = None,
+    now: datetime | None = None,
+    progress: ProgressFn | None = None,
+) -> ImportResult:
+    """Check and import a file (or a :class:`LeadTable`) in the caller's transaction.
+
+    Without ``skip_invalid`` an invalid or duplicate row refuses everything (InputError,
+    Refused) before anything is written. With it the valid rows are written and the others
+    go to ``rejects`` (default: beside the file, ``NAME.rejects.csv``).
+    """
+    moment = now or datetime.now(UTC)
+    source_path = None if isinstance(file, LeadTable) else Path(file)
+    table = file if isinstance(file, LeadTable) else open_lead_file(file, mapping=mapping)
+    with table:
+        plan = plan_import(
+            session, actor, table, source=source, owner=owner, now=moment, progress=progress
+        )
+    return write_import(
+        session,
+        actor,
+        plan,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
+        source_path=source_path,
+        now=moment,
+        progress=progress,
+        recheck=False,
+    )
+
+
+def write_import(
+    session: Session,
+    actor: User,
+    plan: ImportPlan,
+    *,
+    skip_invalid: bool = False,
+    rejects: Path | None = None,
+    source_path: Path | None = None,
+    now: datetime | None = None,
+    progress: ProgressFn | None = None,
+    recheck: bool = True,
+) -> ImportResult:
+    """Write a plan made by :func:`plan_import`, in the caller's (writing) transaction.
+
+    The plan may have been made in an earlier, read-only transaction, so that checking a
+    large file does not hold the database's write lock; ``recheck`` then looks for rows
+    that someone else added meanwhile, with the same batched duplicate queries.
+    """
+    moment = now or datetime.now(UTC)
+    if recheck:
+        _check_database(session, plan)
+        plan.problems.sort(key=lambda p: (p.row, p.kind != INVALID, p.kind != DUPLICATE))
+    if not skip_invalid:
+        refuse_problems(plan)
+    batch_id = None
+    if plan.accepted:
+        counts = BatchCounts(plan.file_name, plan.rows, plan.duplicate, plan.invalid)
+        batch_id = write_batch(
+            session, actor, plan.accepted, counts=counts, moment=moment, progress=progress
+        )
+    rejects_path = None
+    if plan.rejected:
+        rejects_path = rejects or rejects_path_for(plan.file_name, source_path)
+        write_rejects(plan, rejects_path)
+    return ImportResult(plan=plan, batch_id=batch_id, rejects_path=rejects_path)

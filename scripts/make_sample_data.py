@@ -1,0 +1,1579 @@
+#!/usr/bin/env python3
+"""Write the bilingual sample data set that ``salesflow init --sample`` loads.
+
+    .venv/bin/python scripts/make_sample_data.py [--out DIR]
+
+Writes ``leads.csv``, ``grades.csv`` and ``manifest.toml`` into ``sample_data/`` (or DIR).
+Everything is invented here: company and brand names, people, phones, e-mail addresses and
+WeChat IDs. The output is deterministic (one fixed seed, standard library only), so running
+the script again reproduces the files byte for byte; tests/test_sample_data.py checks that.
+
+All dates lie in the 180 days before ANCHOR (2026-11-20); the loader shifts every date so
+that the anchor becomes today, so the sample always looks current.
+
+Deliberate near-duplicate company pairs (撞单 candidates). Their normalized keys differ, so
+both are imported, but the keys are similar (rapidfuzz ``fuzz.ratio`` >= 85), so duplicate
+checks warn; each pair is owned by two different reps:
+
+    1. 深圳市鑫朗电子科技有限公司 (zhang.wei)  vs  深圳鑫朗电子科技有限公司 (liu.yang): 94
+    2. 宁波恒拓机械制造有限公司 (li.na)  vs  宁波恒拓精密机械制造有限公司 (zhang.wei): 89
+
+Every other company name is unique after normalization and not similar to any other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+SEED = 20261120
+ANCHOR = date(2026, 11, 20)
+WINDOW_DAYS = 180
+LEAD_COUNT = 240
+FOREIGN = 36  # foreign or English-named companies, about 15%
+
+LEAD_COLUMNS = (
+    "external_ref",
+    "company",
+    "contact",
+    "title",
+    "phone",
+    "email",
+    "wechat",
+    "province",
+    "city",
+    "county",
+    "industry",
+    "employees",
+    "founded_year",
+    "source",
+    "referrer",
+    "need",
+    "amount",
+    "notes",
+    "owner",
+    "stage",
+    "created_at",
+    "closed_at",
+    "lost_reason",
+    "competitor",
+    "expected_close",
+)
+GRADE_COLUMNS = (
+    "external_ref",
+    "budget",
+    "need_fit",
+    "likelihood",
+    "decision_maker",
+    "value_type",
+    "personality",
+)
+
+# How many leads sit in each stage: a funnel, with about 25 won and 25 lost.
+STAGE_QUOTA = {
+    "new": 74,
+    "contacted": 42,
+    "qualified": 30,
+    "proposal": 20,
+    "negotiation": 14,
+    "contract": 10,
+    "won": 25,
+    "lost": 25,
+}
+# Key accounts (大客户) per stage: big companies, big budgets, strong fit.
+KEY_ACCOUNTS = {"won": 5, "contract": 3, "negotiation": 2, "proposal": 2, "qualified": 1}
+UNASSIGNED = 15  # new leads in the pool, not yet given to a rep
+UNASSIGNED_STALE = 5  # of those, created long enough ago to be flagged to the manager
+
+SOURCE_WEIGHTS = {
+    "website": 27,
+    "phone": 20,
+    "trade-show": 18,
+    "list": 9,
+    "referral": 10,
+    "cold-visit": 6,
+    "event": 7,
+    "other": 3,
+}
+SOURCE_LABELS = {
+    "website": "官网/在线咨询",
+    "phone": "来电咨询",
+    "trade-show": "展会",
+    "list": "客户名录",
+    "referral": "转介绍",
+    "cold-visit": "陌生拜访",
+    "event": "行业活动",
+    "other": "其他",
+}
+LOST_REASON_WEIGHTS = {
+    "price": 7,
+    "competitor": 7,
+    "no-budget": 4,
+    "no-decision": 3,
+    "timing": 3,
+    "other": 1,
+}
+LOST_REASON_LABELS = {
+    "price": "价格原因",
+    "competitor": "竞争对手",
+    "no-budget": "无预算",
+    "no-decision": "未决策",
+    "timing": "时机不对",
+    "other": "其他",
+}
+COMPETITORS = (
+    "岳衡信息",
+    "云岫软件",
+    "捷算科技",
+    "众睿数据",
+    "原供应商（续约）",
+    "本地代理商",
+    "客户自研",
+    "Veltora Systems",
+    "Kaimon Software",
+)
+PERSONALITY_WEIGHTS = {
+    "rational": 14,
+    "calm-thinker": 12,
+    "haggler": 11,
+    "hesitant": 9,
+    "procrastinator": 8,
+    "conservative": 7,
+    "curious": 7,
+    "talkative": 6,
+    "suspicious": 6,
+    "silent": 5,
+    "know-it-all": 5,
+    "preconceived": 5,
+    "impulsive": 4,
+    "stubborn": 4,
+    "shy": 4,
+    "boaster": 3,
+    "insincere": 3,
+    "resentful": 2,
+}
+
+# --- regions ---------------------------------------------------------------------------
+# Province (official name, short form), leads per province, and its cities:
+# (official city name, weight, landline area code or "" when we use mobiles only, counties).
+# Area codes are given only where eight-digit local numbers are valid.
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    weight: int
+    area_code: str
+    counties: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Province:
+    name: str
+    short: str
+    quota: int
+    cities: tuple[City, ...]
+
+    @property
+    def municipality(self) -> bool:
+        return self.cities[0].name == self.name
+
+
+def _city(name: str, weight: int, area_code: str, counties: str) -> City:
+    return City(name, weight, area_code, tuple(counties.split()))
+
+
+PROVINCES = (
+    Province(
+        "浙江省",
+        "浙江",
+        35,
+        (
+            _city("杭州市", 5, "0571", "西湖区 余杭区 滨江区 萧山区 拱墅区 临平区"),
+            _city("宁波市", 3, "0574", "鄞州区 北仑区 海曙区 慈溪市 余姚市"),
+            _city("温州市", 2, "0577", "鹿城区 瑞安市 乐清市"),
+            _city("嘉兴市", 1, "0573", "南湖区 海宁市 桐乡市"),
+            _city("绍兴市", 2, "0575", "柯桥区 诸暨市 越城区"),
+            _city("金华市", 2, "0579", "义乌市 永康市 婺城区"),
+            _city("台州市", 1, "0576", "温岭市 黄岩区 椒江区"),
+            _city("湖州市", 1, "", "吴兴区 长兴县 德清县"),
+        ),
+    ),
+    Province(
+        "江苏省",
+        "江苏",
+        31,
+        (
+            _city("苏州市", 5, "0512", "昆山市 吴中区 相城区 常熟市 张家港市 吴江区 太仓市"),
+            _city("南京市", 3, "025", "江宁区 鼓楼区 建邺区 玄武区"),
+            _city("无锡市", 3, "0510", "新吴区 江阴市 宜兴市 滨湖区"),
+            _city("常州市", 2, "0519", "武进区 新北区"),
+            _city("南通市", 1, "0513", "崇川区 海门区 如皋市"),
+            _city("徐州市", 1, "0516", "铜山区 云龙区"),
+        ),
+    ),
+    Province(
+        "广东省",
+        "广东",
+        32,
+        (
+            _city("深圳市", 5, "0755", "南山区 福田区 宝安区 龙岗区 龙华区"),
+            _city("广州市", 4, "020", "天河区 番禺区 白云区 黄埔区 海珠区"),
+            _city("东莞市", 2, "0769", ""),
+            _city("佛山市", 2, "0757", "顺德区 南海区 禅城区"),
+            _city("珠海市", 1, "", "香洲区 金湾区"),
+            _city("中山市", 1, "0760", ""),
+        ),
+    ),
+    Province(
+        "上海市",
+        "上海",
+        22,
+        (
+            _city(
+                "上海市",
+                1,
+                "021",
+                "浦东新区 闵行区 徐汇区 嘉定区 松江区 静安区 长宁区 青浦区",
+            ),
+        ),
+    ),
+    Province(
+        "北京市",
+        "北京",
+        16,
+        (_city("北京市", 1, "010", "海淀区 朝阳区 丰台区 大兴区 昌平区 顺义区 东城区"),),
+    ),
+    Province(
+        "山东省",
+        "山东",
+        16,
+        (
+            _city("济南市", 3, "0531", "历下区 历城区 章丘区"),
+            _city("青岛市", 3, "0532", "黄岛区 城阳区 崂山区 即墨区 胶州市"),
+            _city("烟台市", 1, "", "芝罘区 龙口市"),
+            _city("潍坊市", 1, "", "寿光市 诸城市 奎文区"),
+        ),
+    ),
+    Province(
+        "四川省",
+        "四川",
+        12,
+        (
+            _city("成都市", 5, "028", "武侯区 锦江区 双流区 郫都区 青羊区"),
+            _city("绵阳市", 1, "", "涪城区"),
+            _city("德阳市", 1, "", "旌阳区 广汉市"),
+        ),
+    ),
+    Province(
+        "福建省",
+        "福建",
+        8,
+        (
+            _city("福州市", 2, "0591", "鼓楼区 仓山区 福清市"),
+            _city("厦门市", 2, "", "思明区 湖里区 集美区"),
+            _city("泉州市", 2, "0595", "晋江市 石狮市 丰泽区"),
+        ),
+    ),
+    Province("湖北省", "湖北", 7, (_city("武汉市", 1, "027", "洪山区 江夏区 武昌区 东西湖区"),)),
+    Province("湖南省", "湖南", 6, (_city("长沙市", 1, "0731", "岳麓区 雨花区 长沙县 浏阳市"),)),
+    Province("河南省", "河南", 6, (_city("郑州市", 1, "0371", "金水区 中原区 新郑市"),)),
+    Province("安徽省", "安徽", 6, (_city("合肥市", 1, "0551", "蜀山区 包河区 肥西县"),)),
+    Province("天津市", "天津", 5, (_city("天津市", 1, "022", "滨海新区 西青区 武清区 南开区"),)),
+    Province(
+        "重庆市",
+        "重庆",
+        5,
+        (_city("重庆市", 1, "023", "渝中区 九龙坡区 沙坪坝区 南岸区 两江新区"),),
+    ),
+    Province("陕西省", "陕西", 4, (_city("西安市", 1, "029", "雁塔区 未央区 长安区"),)),
+    Province(
+        "河北省",
+        "河北",
+        4,
+        (_city("石家庄市", 2, "0311", "裕华区 正定县"), _city("保定市", 1, "", "")),
+    ),
+    Province(
+        "辽宁省",
+        "辽宁",
+        4,
+        (_city("沈阳市", 1, "024", "浑南区 铁西区"), _city("大连市", 1, "0411", "甘井子区 金州区")),
+    ),
+    Province("江西省", "江西", 3, (_city("南昌市", 1, "0791", "红谷滩区 青山湖区"),)),
+    Province("云南省", "云南", 3, (_city("昆明市", 1, "0871", "五华区 官渡区"),)),
+    Province("广西壮族自治区", "广西", 3, (_city("南宁市", 1, "", "青秀区 西乡塘区"),)),
+    Province("贵州省", "贵州", 2, (_city("贵阳市", 1, "0851", "观山湖区 南明区"),)),
+    Province("山西省", "山西", 2, (_city("太原市", 1, "", "小店区"),)),
+    Province("黑龙江省", "黑龙江", 2, (_city("哈尔滨市", 1, "0451", "南岗区 松北区"),)),
+    Province("吉林省", "吉林", 1, (_city("长春市", 1, "0431", "朝阳区"),)),
+    Province("海南省", "海南", 1, (_city("海口市", 1, "0898", "龙华区 美兰区"),)),
+    Province("甘肃省", "甘肃", 1, (_city("兰州市", 1, "", "城关区"),)),
+    Province("宁夏回族自治区", "宁夏", 1, (_city("银川市", 1, "", "金凤区"),)),
+    Province("新疆维吾尔自治区", "新疆", 1, (_city("乌鲁木齐市", 1, "", "天山区"),)),
+    Province("内蒙古自治区", "内蒙古", 1, (_city("呼和浩特市", 1, "", "赛罕区"),)),
+)
+# A city written without its province: only names that exist once in the country.
+CITY_ALONE = {"苏州市", "深圳市", "杭州市", "青岛市", "成都市"}
+
+# Where foreign companies have their Chinese subsidiaries, with the place in their name.
+FOREIGN_PLACES = {
+    "苏州市": "Suzhou",
+    "昆山市": "Kunshan",
+    "太仓市": "Taicang",
+    "常熟市": "Changshu",
+    "上海市": "Shanghai",
+    "深圳市": "Shenzhen",
+    "北京市": "Beijing",
+    "天津市": "Tianjin",
+    "大连市": "Dalian",
+    "青岛市": "Qingdao",
+    "广州市": "Guangzhou",
+    "无锡市": "Wuxi",
+    "宁波市": "Ningbo",
+    "南京市": "Nanjing",
+    "成都市": "Chengdu",
+}
+
+# Sales territories: which rep usually owns a lead from a province.
+EAST = {"浙江省", "江苏省", "上海市", "安徽省", "福建省", "江西省"}
+NORTH = {
+    "北京市",
+    "天津市",
+    "河北省",
+    "山东省",
+    "山西省",
+    "辽宁省",
+    "吉林省",
+    "黑龙江省",
+    "内蒙古自治区",
+    "河南省",
+}
+OWNER_WEIGHTS = {
+    "east": {"li.na": 55, "zhang.wei": 18, "liu.yang": 10, "wang.qiang": 11, "chen.jing": 6},
+    "north": {"zhang.wei": 58, "li.na": 17, "liu.yang": 10, "wang.qiang": 10, "chen.jing": 5},
+    "west": {"liu.yang": 62, "chen.jing": 14, "li.na": 12, "zhang.wei": 12},
+}
+
+# --- companies -------------------------------------------------------------------------
+# Industry label, Chinese words that end a company name, English words, and typical needs.
+
+
+@dataclass(frozen=True)
+class Industry:
+    label: str
+    weight: int
+    words: tuple[str, ...]
+    english: tuple[str, ...]
+    needs: tuple[str, ...]
+
+
+INDUSTRIES = (
+    Industry(
+        "制造业",
+        22,
+        ("机械制造", "精密机械", "智能装备", "自动化设备", "五金制品", "塑胶制品", "模具"),
+        ("Automation", "Precision Components", "Machinery", "Industrial Equipment"),
+        ("车间MES系统选型", "设备联网与数据采集", "仓库条码管理", "生产排程优化", "新厂区网络建设"),
+    ),
+    Industry(
+        "软件和信息技术",
+        13,
+        ("信息技术", "软件技术", "网络科技", "数据科技", "智能科技", "数字科技"),
+        ("Software", "Digital", "Data Systems"),
+        ("开发测试服务器扩容", "代码托管与持续集成平台", "正版软件授权采购", "办公网络安全加固"),
+    ),
+    Industry(
+        "电子",
+        9,
+        ("电子科技", "电子", "光电科技", "电气"),
+        ("Electronics", "Photonics"),
+        ("SMT产线数据采集", "仓库条码管理", "研发图纸文档管理", "车间MES系统选型"),
+    ),
+    Industry(
+        "零售",
+        8,
+        ("商贸", "商业连锁", "百货", "便利店连锁"),
+        ("Retail",),
+        (
+            "门店收银系统更换（{stores}家门店）",
+            "会员小程序开发",
+            "门店库存管理系统",
+            "门店网络统一改造",
+        ),
+    ),
+    Industry(
+        "批发贸易",
+        6,
+        ("贸易", "进出口", "供应链"),
+        ("Trading",),
+        ("进销存系统上线", "报关单证管理", "多仓库库存同步"),
+    ),
+    Industry(
+        "医疗器械",
+        7,
+        ("医疗器械", "医疗科技", "生物科技"),
+        ("Medical Devices", "Life Sciences"),
+        ("GSP合规仓储系统", "产品追溯与UDI赋码", "经销商管理系统", "质量管理体系文档系统"),
+    ),
+    Industry(
+        "教育",
+        5,
+        ("教育科技", "文化教育"),
+        ("Education", "Learning"),
+        ("智慧教室设备（{classrooms}间教室）", "在线课程平台", "校区网络改造", "教务排课系统"),
+    ),
+    Industry(
+        "物流",
+        7,
+        ("物流", "供应链管理", "国际货运代理", "仓储服务"),
+        ("Logistics", "Freight"),
+        ("运输管理系统TMS", "车队GPS定位与调度", "仓储WMS上线", "电子回单与对账系统"),
+    ),
+    Industry(
+        "建筑工程",
+        5,
+        ("建设工程", "建筑装饰工程", "工程技术"),
+        ("Engineering",),
+        ("项目管理系统", "工地视频监控", "投标文件协同平台"),
+    ),
+    Industry(
+        "食品饮料",
+        5,
+        ("食品", "饮品", "农业科技"),
+        ("Foods", "Beverages"),
+        ("食品安全追溯系统", "冷库温湿度监控", "经销商订货平台"),
+    ),
+    Industry(
+        "汽车零部件",
+        5,
+        ("汽车零部件", "汽车部件", "车业"),
+        ("Auto Parts", "Automotive Systems"),
+        ("PPAP文档管理", "车间MES系统选型", "模具寿命管理"),
+    ),
+    Industry(
+        "化工",
+        3,
+        ("化工", "精细化工", "涂料"),
+        ("Chemicals", "Coatings"),
+        ("危化品仓储管理", "实验室LIMS系统", "安全生产巡检系统"),
+    ),
+    Industry(
+        "纺织服装",
+        3,
+        ("纺织", "服饰", "针织"),
+        ("Textiles", "Apparel"),
+        ("订单排产系统", "面料仓库条码管理", "电商订单与仓库打通"),
+    ),
+    Industry(
+        "能源环保",
+        3,
+        ("新能源科技", "环保科技", "节能科技"),
+        ("Energy", "Clean Technology"),
+        ("能耗监测平台", "设备远程运维平台", "环保数据在线上报"),
+    ),
+    Industry(
+        "餐饮酒店",
+        2,
+        ("餐饮管理", "酒店管理"),
+        ("Hospitality",),
+        ("门店点餐收银系统", "中央厨房进销存", "连锁门店视频巡店"),
+    ),
+)
+GENERAL_NEEDS = (
+    "办公电脑批量采购（约{pcs}台）",
+    "视频会议系统（{rooms}间会议室）",
+    "企业邮箱迁移",
+    "数据备份与容灾方案",
+    "年度IT运维外包",
+    "办公网络改造与无线覆盖",
+    "网络安全等保二级整改",
+    "ERP系统升级",
+    "CRM系统选型",
+    "OA审批流程上线",
+    "服务器扩容",
+    "门禁考勤一体化",
+)
+ENGLISH_FACTORY_NEEDS = (
+    "Replace the legacy ERP at the {city} plant",
+    "MES pilot on one production line",
+    "Barcode tracking for the plant warehouse",
+)
+ENGLISH_NEEDS = (
+    "Video conferencing for {rooms} meeting rooms",
+    "WMS for the new warehouse",
+    "Laptops for {pcs} new hires",
+    "Network refresh and Wi-Fi for the new office",
+    "Annual IT support contract",
+    "Backup and disaster recovery for the local servers",
+    "CRM for the China sales team",
+    "Cybersecurity assessment (MLPS level 2)",
+)
+
+# Two-character brands: a first and a second character with their pinyin. Combinations that
+# are well-known brands are skipped (FAMOUS); the second characters are chosen to be rare.
+BRAND_FIRST = (
+    ("启", "qi"),
+    ("瑞", "rui"),
+    ("泓", "hong"),
+    ("睿", "rui"),
+    ("澄", "cheng"),
+    ("锦", "jin"),
+    ("骏", "jun"),
+    ("弘", "hong"),
+    ("嘉", "jia"),
+    ("晟", "sheng"),
+    ("昊", "hao"),
+    ("卓", "zhuo"),
+    ("汇", "hui"),
+    ("鼎", "ding"),
+    ("凯", "kai"),
+    ("益", "yi"),
+    ("裕", "yu"),
+    ("泰", "tai"),
+    ("宏", "hong"),
+    ("博", "bo"),
+    ("润", "run"),
+    ("翔", "xiang"),
+    ("远", "yuan"),
+    ("星", "xing"),
+    ("晨", "chen"),
+    ("青", "qing"),
+    ("蓝", "lan"),
+    ("森", "sen"),
+    ("浩", "hao"),
+    ("诚", "cheng"),
+    ("佳", "jia"),
+    ("安", "an"),
+    ("康", "kang"),
+    ("宁", "ning"),
+    ("和", "he"),
+    ("信", "xin"),
+    ("铭", "ming"),
+    ("捷", "jie"),
+    ("智", "zhi"),
+    ("慧", "hui"),
+    ("峰", "feng"),
+    ("禾", "he"),
+    ("沐", "mu"),
+    ("澜", "lan"),
+    ("朗", "lang"),
+    ("翰", "han"),
+    ("拓", "tuo"),
+    ("恒", "heng"),
+)
+BRAND_SECOND = (
+    ("岑", "cen"),
+    ("屹", "yi"),
+    ("翊", "yi"),
+    ("珩", "heng"),
+    ("澍", "shu"),
+    ("霁", "ji"),
+    ("峤", "qiao"),
+    ("沣", "feng"),
+    ("昱", "yu"),
+    ("琮", "cong"),
+    ("翀", "chong"),
+    ("瑾", "jin"),
+    ("棠", "tang"),
+    ("澈", "che"),
+    ("屿", "yu"),
+    ("翎", "ling"),
+    ("楷", "kai"),
+    ("骐", "qi"),
+    ("岚", "lan"),
+    ("禧", "xi"),
+    ("璟", "jing"),
+    ("钧", "jun"),
+    ("湛", "zhan"),
+    ("麓", "lu"),
+    ("垚", "yao"),
+    ("桉", "an"),
+    ("澋", "jing"),
+    ("珏", "jue"),
+)
+FAMOUS = {"晨岚", "安岚", "和钧", "恒屹", "博澈"}
+
+FOREIGN_BRANDS = (
+    "Nordlicht",
+    "Brightwave",
+    "Kestrel",
+    "Alpenmark",
+    "Silverfjord",
+    "Tidewell",
+    "Corvane",
+    "Meridane",
+    "Quellbrunn",
+    "Lumetra",
+    "Fennwick",
+    "Solvaria",
+    "Brenntal",
+    "Greywater",
+    "Orindale",
+    "Zephyrin",
+    "Tessaro",
+    "Kaltwerk",
+    "Aldercrest",
+    "Bluefinch",
+    "Rivenhall",
+    "Nimbra",
+    "Castellane",
+    "Harrowgate",
+    "Velamo",
+    "Ostwind",
+    "Sundvik",
+    "Hollowell",
+    "Pembrook",
+    "Arvenna",
+    "Delmora",
+    "Everholt",
+    "Fjellborg",
+    "Kitahara",
+    "Marlowe & Pike",
+    "Grantham & Lowe",
+    "Vanterra",
+    "Ashgrove",
+    "Calderon",
+    "Wexmoor",
+    "Lindqvist",
+    "Bellmont",
+)
+
+# Near-duplicate pairs (see the module docstring): (name, city, county, industry, owner).
+NEAR_DUPLICATES = (
+    (
+        (
+            "深圳市鑫朗电子科技有限公司",
+            "广东省",
+            "深圳市",
+            "宝安区",
+            "电子",
+            "zhang.wei",
+            "xinlang",
+        ),
+        ("深圳鑫朗电子科技有限公司", "广东省", "深圳市", "", "电子", "liu.yang", "xinlangdz"),
+    ),
+    (
+        ("宁波恒拓机械制造有限公司", "浙江省", "宁波市", "北仑区", "制造业", "li.na", "hengtuo"),
+        ("宁波恒拓精密机械制造有限公司", "浙江省", "宁波市", "", "制造业", "zhang.wei", "nbhtjm"),
+    ),
+)
+NEAR_DUPLICATE_STAGES = (("contacted", "qualified"), ("proposal", "new"))
+
+# --- people ----------------------------------------------------------------------------
+SURNAMES = (
+    ("王", "wang"),
+    ("李", "li"),
+    ("张", "zhang"),
+    ("刘", "liu"),
+    ("陈", "chen"),
+    ("杨", "yang"),
+    ("黄", "huang"),
+    ("赵", "zhao"),
+    ("吴", "wu"),
+    ("周", "zhou"),
+    ("徐", "xu"),
+    ("孙", "sun"),
+    ("马", "ma"),
+    ("朱", "zhu"),
+    ("胡", "hu"),
+    ("郭", "guo"),
+    ("何", "he"),
+    ("高", "gao"),
+    ("林", "lin"),
+    ("罗", "luo"),
+    ("郑", "zheng"),
+    ("梁", "liang"),
+    ("谢", "xie"),
+    ("宋", "song"),
+    ("唐", "tang"),
+    ("许", "xu"),
+    ("韩", "han"),
+    ("冯", "feng"),
+    ("邓", "deng"),
+    ("曹", "cao"),
+    ("彭", "peng"),
+    ("曾", "zeng"),
+    ("肖", "xiao"),
+    ("田", "tian"),
+    ("董", "dong"),
+    ("袁", "yuan"),
+    ("潘", "pan"),
+    ("蒋", "jiang"),
+    ("蔡", "cai"),
+    ("余", "yu"),
+    ("杜", "du"),
+    ("叶", "ye"),
+    ("程", "cheng"),
+    ("苏", "su"),
+    ("魏", "wei"),
+    ("吕", "lv"),
+    ("丁", "ding"),
+    ("沈", "shen"),
+    ("姚", "yao"),
+    ("卢", "lu"),
+    ("崔", "cui"),
+    ("钟", "zhong"),
+    ("谭", "tan"),
+    ("陆", "lu"),
+    ("汪", "wang"),
+    ("范", "fan"),
+    ("金", "jin"),
+    ("廖", "liao"),
+    ("贾", "jia"),
+    ("夏", "xia"),
+    ("方", "fang"),
+    ("邹", "zou"),
+    ("熊", "xiong"),
+    ("孟", "meng"),
+    ("秦", "qin"),
+    ("邱", "qiu"),
+    ("薛", "xue"),
+    ("顾", "gu"),
+    ("龚", "gong"),
+    ("钱", "qian"),
+    ("欧阳", "ouyang"),
+    ("上官", "shangguan"),
+)
+
+
+def _chars(chars: str, pinyin: str) -> tuple[tuple[str, str], ...]:
+    """Characters paired with their pinyin, given as one string each."""
+    return tuple(zip(chars, pinyin.split(), strict=True))
+
+
+# Given-name characters, as they usually appear in men's and in women's names.
+GIVEN_MALE = _chars(
+    "伟强磊军勇杰涛明超刚建国志海辉鹏飞宇浩俊斌峰亮博凯东永宏德成昊泽文华晨睿嘉",
+    "wei qiang lei jun yong jie tao ming chao gang jian guo zhi hai hui peng fei yu hao "
+    "jun bin feng liang bo kai dong yong hong de cheng hao ze wen hua chen rui jia",
+)
+GIVEN_FEMALE = _chars(
+    "芳敏静丽艳娟秀霞英红玉婷雪慧琳欣颖倩思佳梦春怡蕾琪瑶彤悦晓文华晨嘉",
+    "fang min jing li yan juan xiu xia ying hong yu ting xue hui lin xin ying qian si jia "
+    "meng chun yi lei qi yao tong yue xiao wen hua chen jia",
+)
+# The sample team's own names are not used for customers' contacts.
+TEAM_NAMES = {"赵敏", "王强", "李娜", "张伟", "陈静", "刘洋", "孙丽", "周欣"}
+# Foreign staff: first and last names that go together, with the last name for e-mail.
+WESTERN_NAMES = (
+    (
+        ("Thomas", "Anna", "Lukas", "Jonas", "Julia", "Markus", "Katrin"),
+        (("Becker", "becker"), ("Schmidt", "schmidt"), ("Müller", "mueller"), ("Weber", "weber")),
+    ),
+    (("Pierre", "Claire", "Sophie", "Julien"), (("Dubois", "dubois"), ("Moreau", "moreau"))),
+    (("Marco", "Giulia", "Luca"), (("Rossi", "rossi"), ("Bianchi", "bianchi"))),
+    (("Henrik", "Ingrid", "Lars"), (("Larsen", "larsen"), ("Nilsson", "nilsson"))),
+    (("Daan", "Sanne"), (("Bakker", "bakker"), ("de Vries", "devries"))),
+    (
+        ("Michael", "Emma", "Daniel", "Laura", "Sarah", "David", "Olivia", "James"),
+        (("Johnson", "johnson"), ("Hughes", "hughes"), ("Carter", "carter")),
+    ),
+    (("Kenji", "Yuki", "Hiroshi"), (("Tanaka", "tanaka"), ("Sato", "sato"), ("Mori", "mori"))),
+)
+ENGLISH_GIVEN = (
+    "Kevin",
+    "Amy",
+    "Jason",
+    "Grace",
+    "Eric",
+    "Cindy",
+    "Leo",
+    "Vivian",
+    "Frank",
+    "Iris",
+)
+CN_TITLES = (
+    ("采购经理", 14),
+    ("总经理", 10),
+    ("IT主管", 10),
+    ("信息部经理", 7),
+    ("副总经理", 6),
+    ("行政经理", 6),
+    ("采购专员", 6),
+    ("财务总监", 4),
+    ("运营总监", 4),
+    ("技术总监", 4),
+    ("董事长助理", 3),
+    ("厂长", 3),
+    ("店长", 2),
+    ("董事长", 2),
+)
+EN_TITLES = (
+    ("Purchasing Manager", 6),
+    ("General Manager", 5),
+    ("IT Manager", 5),
+    ("Plant Manager", 3),
+    ("Operations Director", 3),
+    ("Procurement Specialist", 3),
+    ("Finance Director", 2),
+    ("Managing Director", 2),
+    ("Supply Chain Manager", 2),
+)
+FACTORIES = {"制造业", "电子", "汽车零部件", "化工", "纺织服装", "食品饮料"}
+TITLE_INDUSTRIES = {
+    "厂长": FACTORIES,
+    "Plant Manager": FACTORIES,
+    "店长": {"零售", "餐饮酒店"},
+}
+REFERRER_ROLES = ("老客户", "朋友", "合作伙伴", "前同事", "同行")
+# Mobile number prefixes of the three carriers (134, 154 and 184 left out on purpose).
+MOBILE_PREFIXES = tuple(
+    str(n)
+    for n in (*range(130, 140), *range(150, 160), *range(180, 190), 166, 173, 175, 176, 177)
+    if n not in {134, 154, 184}
+)
+
+CN_NOTES = (
+    "客户要求先试用两周",
+    "需开增值税专用发票",
+    "老板下周出差回来再约",
+    "对价格比较敏感",
+    "已发产品资料和报价参考",
+    "展会现场交换名片",
+    "客户在对比两家供应商",
+    "年底前有预算需要用完",
+    "决策人是董事长",
+    "要求本地化服务团队",
+    '客户称"预算已批"，下月启动',
+    "原IT主管离职，新联系人待确认",
+    "对接人说明年一季度再考虑",
+    "希望安排参观我司样板客户",
+    "财务要求分期付款, 需经理审批",
+)
+EN_NOTES = (
+    "Prefers email; English-speaking GM",
+    "HQ must approve orders above EUR 50k",
+    "Needs the quote in CNY and USD, incl. 13% VAT",
+    "Met at our booth, asked for case studies",
+    "Pilot on one line first, then roll out",
+)
+
+
+# --- helpers ---------------------------------------------------------------------------
+_SUFFIXES = (
+    "集团股份有限公司",
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "集团公司",
+    "公司",
+    "company limited",
+    "co ltd",
+    "co limited",
+    "corporation",
+    "limited",
+    "company",
+    "corp",
+    "inc",
+    "llc",
+    "ltd",
+    "gmbh",
+    "co",
+)
+_SUFFIX_RE = re.compile(
+    "(?:"
+    + "|".join(re.escape(s).replace(r"\ ", " ?") for s in sorted(_SUFFIXES, key=len, reverse=True))
+    + ")$"
+)
+
+
+def name_key(name: str) -> str:
+    """Mirror of salesflow.workflow.companies.company_key (the test uses the real one)."""
+    text = unicodedata.normalize("NFKC", name).lower()
+    text = "".join(" " if unicodedata.category(ch)[0] in "PSZC" else ch for ch in text)
+    plain = " ".join(text.split())
+    stripped = plain
+    while True:
+        shorter = _SUFFIX_RE.sub("", stripped).strip()
+        if shorter == stripped or not shorter:
+            break
+        stripped = shorter
+    return (stripped or plain).replace(" ", "")
+
+
+def similarity(a: str, b: str) -> float:
+    """rapidfuzz's fuzz.ratio: 100 * 2 * LCS / (len(a) + len(b)), in plain Python."""
+    if not a and not b:
+        return 100.0
+    previous = [0] * (len(b) + 1)
+    for ch in a:
+        current = [0]
+        for j, other in enumerate(b):
+            current.append(previous[j] + 1 if ch == other else max(previous[j + 1], current[j]))
+        previous = current
+    return 200.0 * previous[-1] / (len(a) + len(b))
+
+
+def weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def weighted_pair(rng: random.Random, items: tuple[tuple[str, int], ...]) -> str:
+    return rng.choices([i for i, _w in items], weights=[w for _i, w in items])[0]
+
+
+def workday(rng: random.Random, day: date, keep_weekend: float = 0.15) -> date:
+    """Most business happens on weekdays: move a weekend day to Friday or Monday."""
+    if day.weekday() < 5 or rng.random() < keep_weekend:
+        return day
+    back = day - timedelta(days=day.weekday() - 4)
+    forward = day + timedelta(days=7 - day.weekday())
+    if back < ANCHOR - timedelta(days=WINDOW_DAYS):
+        return forward
+    return back if forward > ANCHOR or rng.random() < 0.5 else forward
+
+
+def days_ago(n: int) -> date:
+    return ANCHOR - timedelta(days=n)
+
+
+def round_amount(yuan: float) -> int:
+    step = 500 if yuan < 20_000 else 1_000 if yuan < 200_000 else 10_000
+    return max(5_000, min(3_000_000, round(yuan / step) * step))
+
+
+# --- records ---------------------------------------------------------------------------
+@dataclass
+class Company:
+    name: str
+    key: str
+    foreign: bool
+    industry: Industry
+    employees: int
+    founded: int
+    domain: str
+
+
+@dataclass
+class Place:
+    province: Province
+    city: City
+    county: str
+
+
+@dataclass
+class Lead:
+    stage: str
+    owner: str
+    place: Place
+    company: Company
+    created: date
+    closed: date | None = None
+    expected_close: date | None = None
+    source: str = "website"
+    source_text: str = "website"
+    referrer: str = ""
+    contact: str = ""
+    title: str = ""
+    phone: str = ""
+    email: str = ""
+    wechat: str = ""
+    need: str = ""
+    amount: int | None = None
+    amount_text: str = ""
+    notes: str = ""
+    lost_reason: str = ""
+    competitor: str = ""
+    ref: str = ""
+    order: float = field(default=0.0)
+    key_account: bool = False
+
+
+class Generator:
+    def __init__(self, seed: int = SEED) -> None:
+        self.rng = random.Random(seed)
+        self.keys: list[str] = []
+        self.domains: set[str] = set()
+        self.phones: set[str] = set()
+        self.emails: set[str] = set()
+        self.wechats: set[str] = set()
+        self.brands = [
+            (a + b, pa + pb)
+            for a, pa in BRAND_FIRST
+            for b, pb in BRAND_SECOND
+            if a + b not in FAMOUS and a != b
+        ]
+        self.rng.shuffle(self.brands)
+        self.foreign_brands = list(FOREIGN_BRANDS)
+        self.rng.shuffle(self.foreign_brands)
+
+    # -- places and companies
+    def place(self, province: Province) -> Place:
+        rng = self.rng
+        city = rng.choices(province.cities, weights=[c.weight for c in province.cities])[0]
+        county = rng.choice(city.counties) if city.counties and rng.random() < 0.4 else ""
+        return Place(province, city, county)
+
+    def distinct(self, key: str) -> bool:
+        return all(similarity(key, other) < 80 for other in self.keys)
+
+    def company(self, place: Place, foreign: bool) -> Company:
+        rng = self.rng
+        industry = rng.choices(INDUSTRIES, weights=[i.weight for i in INDUSTRIES])[0]
+        while True:
+            name, domain = (
+                self.foreign_name(place, industry)
+                if foreign
+                else self.chinese_name(place, industry)
+            )
+            key = name_key(name)
+            if key not in self.keys and domain not in self.domains and self.distinct(key):
+                break
+        self.keys.append(key)
+        self.domains.add(domain)
+        employees = self.employees(foreign)
+        return Company(name, key, foreign, industry, employees, self.founded(employees), domain)
+
+    def chinese_name(self, place: Place, industry: Industry) -> tuple[str, str]:
+        rng = self.rng
+        brand, pinyin = self.brands.pop()
+        word = rng.choice(industry.words)
+        city = place.city.name.removesuffix("市")
+        province = place.province.short
+        style = rng.random()
+        if style < 0.45:
+            name = f"{city}{brand}{word}有限公司"
+        elif style < 0.60:
+            name = f"{city}市{brand}{word}有限公司"
+        elif style < 0.72:
+            name = f"{province}{brand}{word}股份有限公司"
+        elif style < 0.82:
+            name = f"{brand}（{city}）{word}有限公司"
+        elif style < 0.90:
+            name = f"{city}{brand}{word}有限责任公司"
+        elif style < 0.95:
+            name = f"{province}{brand}{word}集团有限公司"
+        else:
+            name = f"{brand}{word}股份有限公司"
+        tail = rng.choice(("", "", "-tech", "tech", "group", "-cn"))
+        tld = rng.choice((".com", ".com", ".com.cn", ".cn", ".net"))
+        return name, f"{pinyin}{tail}{tld}"
+
+    def foreign_name(self, place: Place, industry: Industry) -> tuple[str, str]:
+        rng = self.rng
+        brand = self.foreign_brands.pop()
+        word = rng.choice(industry.english)
+        where = FOREIGN_PLACES.get(place.county) or FOREIGN_PLACES.get(place.city.name, "China")
+        style = rng.random()
+        if style < 0.55:
+            name = f"{brand} {word} ({where}) Co., Ltd."
+        elif style < 0.70:
+            name = f"{brand} {word} Inc."
+        elif style < 0.82:
+            name = f"{brand} ({where}) {word} Co., Ltd."
+        elif style < 0.92:
+            name = f"{brand} {word} Ltd."
+        else:
+            name = f"{brand} {word} Technology Co., Ltd."
+        slug = re.sub(r"[^a-z]+", "", brand.lower().replace("&", "and"))
+        domain = rng.choice((f"{slug}.com", f"{slug}-group.com", f"{slug}.cn", f"{slug}.com.cn"))
+        return name, domain
+
+    def employees(self, foreign: bool) -> int:
+        rng = self.rng
+        median, spread = (260.0, 0.9) if foreign else (110.0, 1.25)
+        value = math.exp(rng.gauss(math.log(median), spread))
+        value = max(5.0, min(20_000.0, value))
+        if value >= 100:
+            value = round(value, -1)
+        return int(value)
+
+    def founded(self, employees: int) -> int:
+        rng = self.rng
+        typical = 4 + 4 * math.log10(max(employees, 5))  # bigger companies are older
+        years = max(1, round(rng.gauss(typical, 6)))
+        return max(1985, min(2025, 2026 - years))
+
+    # -- people and contact details
+    def chinese_person(self) -> tuple[str, str, str]:
+        """(name, surname pinyin, given-name pinyin)."""
+        rng = self.rng
+        while True:
+            weights = [max(1, 40 - i) for i in range(len(SURNAMES))]
+            surname, sur_py = rng.choices(SURNAMES, weights=weights)[0]
+            pool = GIVEN_MALE if rng.random() < 0.55 else GIVEN_FEMALE
+            parts = rng.sample(pool, 1 if rng.random() < 0.35 else 2)
+            name = surname + "".join(p[0] for p in parts)
+            if name not in TEAM_NAMES:
+                return name, sur_py, "".join(p[1] for p in parts)
+
+    def mobile(self) -> str:
+        rng = self.rng
+        while True:
+            digits = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+            if digits not in self.phones:
+                self.phones.add(digits)
+                return digits
+
+    def phone_text(self, place: Place) -> tuple[str, str]:
+        """(phone as written, the mobile's digits or "" for a landline)."""
+        rng = self.rng
+        code = place.city.area_code
+        if code and rng.random() < 0.22:
+            while True:
+                local = rng.choice("5678") + f"{rng.randrange(10**7):07d}"
+                if code + local not in self.phones:
+                    self.phones.add(code + local)
+                    break
+            a, b = local[:4], local[4:]
+            form = weighted(
+                rng,
+                {
+                    f"{code}-{a} {b}": 4,
+                    f"{code}-{local}": 4,
+                    f"({code}) {a} {b}": 1,
+                    f"+86 {code[1:]} {a} {b}": 1,
+                    f"{code} {local}": 1,
+                },
+            )
+            return form, ""
+        m = self.mobile()
+        a, b, c = m[:3], m[3:7], m[7:]
+        form = weighted(
+            rng,
+            {
+                m: 40,
+                f"{a} {b} {c}": 20,
+                f"{a}-{b}-{c}": 12,
+                f"+86 {a}-{b}-{c}": 10,
+                f"+86 {m}": 8,
+                f"+86{m}": 5,
+                f"0086 {a} {b} {c}": 2,
+            },
+        )
+        return form, m
+
+    def email(self, lead: Lead, local_parts: list[str], personal: bool) -> str:
+        rng = self.rng
+        for name in local_parts:
+            local, host = name, lead.company.domain
+            if personal:
+                host = rng.choice(("163.com", "126.com", "qq.com", "sina.com", "139.com"))
+                if host == "qq.com" and rng.random() < 0.6:
+                    local = str(rng.randrange(10_000_000, 3_000_000_000))  # a QQ number
+            address = f"{local}@{host}"
+            if rng.random() < 0.06:  # people sometimes type it with capitals
+                address = address[0].upper() + address[1:]
+            if address.lower() not in self.emails:
+                self.emails.add(address.lower())
+                return address
+        return ""
+
+    def wechat(self, handle: str, mobile: str) -> str:
+        rng = self.rng
+        options = [
+            f"{handle}{rng.randrange(1970, 2003)}",
+            f"{handle}_{rng.randrange(10, 99)}",
+            "wxid_" + "".join(rng.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=12)),
+            f"{handle.capitalize()}{rng.choice(['_sh', '-work', '888', '666', 'wx'])}",
+        ]
+        if mobile:
+            options.append(mobile)
+        rng.shuffle(options)
+        for option in options:
+            candidate = option[:20]
+            valid = re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{5,19}|1\d{10}", candidate)
+            if valid and candidate.lower() not in self.wechats:
+                self.wechats.add(candidate.lower())
+                return candidate
+        return ""
+
+    @staticmethod
+    def fitting(titles: tuple[tuple[str, int], ...], industry: str) -> tuple[tuple[str, int], ...]:
+        """Titles that exist in the industry: a plant manager in a factory, a store manager
+        in a shop."""
+        return tuple(
+            (title, weight)
+            for title, weight in titles
+            if title not in TITLE_INDUSTRIES or industry in TITLE_INDUSTRIES[title]
+        )
+
+    def fill_contact(self, lead: Lead) -> None:
+        rng = self.rng
+        foreign = lead.company.foreign
+        kind = rng.random() if foreign else 1.0
+        if kind < 0.45:
+            firsts, lasts = rng.choice(WESTERN_NAMES)
+            first = rng.choice(firsts)
+            last, last_ascii = rng.choice(lasts)
+            lead.contact = f"{first} {last}"
+            locals_ = [f"{first.lower()}.{last_ascii}", f"{first[0].lower()}{last_ascii}"]
+            handle = f"{first.lower()}{last_ascii[:3]}"
+            english_title = True
+        elif kind < 0.75:
+            first = rng.choice(ENGLISH_GIVEN)
+            _name, sur_py, given_py = self.chinese_person()
+            lead.contact = f"{first} {sur_py.capitalize()}"
+            locals_ = [f"{first.lower()}.{sur_py}", f"{first.lower()}{sur_py}{given_py[:1]}"]
+            handle = f"{first.lower()}{sur_py}"
+            english_title = True
+        else:
+            name, sur_py, given_py = self.chinese_person()
+            lead.contact = name
+            locals_ = [
+                f"{sur_py}{given_py}",
+                f"{sur_py}.{given_py}",
+                f"{given_py}.{sur_py}",
+                f"{sur_py}{given_py}{rng.randrange(1, 99)}",
+            ]
+            handle = f"{sur_py}{given_py}"
+            english_title = foreign and rng.random() < 0.5
+        titles = EN_TITLES if english_title else CN_TITLES
+        lead.title = weighted_pair(rng, self.fitting(titles, lead.company.industry.label))
+        phone, mobile = self.phone_text(lead.place) if rng.random() < 0.96 else ("", "")
+        lead.phone = phone
+        if not phone or rng.random() < 0.78:
+            personal = not foreign and rng.random() < 0.22
+            lead.email = self.email(lead, locals_, personal)
+        if rng.random() < (0.25 if foreign else 0.7):
+            lead.wechat = self.wechat(re.sub(r"[^a-z]", "", handle)[:14], mobile)
+
+    # -- the deal
+    def fill_need_amount_notes(self, lead: Lead) -> None:
+        rng = self.rng
+        company = lead.company
+        counts = self.counts(company.employees)
+        pool: tuple[str, ...]
+        if company.foreign:
+            city = FOREIGN_PLACES.get(lead.place.city.name, "local")
+            pool = ENGLISH_NEEDS
+            if company.industry.label in FACTORIES:
+                pool += ENGLISH_FACTORY_NEEDS
+            lead.need = rng.choice(pool).format(city=city, **counts)
+        else:
+            pool = company.industry.needs + GENERAL_NEEDS[: 4 + rng.randrange(8)]
+            lead.need = rng.choice(pool).format(**counts)
+        if lead.stage == "new" and rng.random() < 0.08:
+            lead.need = ""
+        scale = 30_000 * (company.employees / 50) ** 0.45
+        if lead.key_account:
+            scale = max(scale, 600_000)
+        yuan = round_amount(math.exp(rng.gauss(math.log(scale), 0.6)))
+        early = lead.stage in {"new", "contacted", "qualified", "lost"}
+        lead.amount = None if early and rng.random() < 0.12 else yuan
+        lead.amount_text = self.amount_text(lead.amount)
+        if rng.random() < 0.3:
+            lead.notes = rng.choice(EN_NOTES if company.foreign else CN_NOTES)
+
+    def counts(self, employees: int) -> dict[str, int]:
+        """How many meeting rooms, stores, computers or classrooms a company of this size
+        would buy for."""
+        rng = self.rng
+
+        def between(low: int, high: int, share: tuple[float, float]) -> int:
+            n = max(low, min(high, round(employees * rng.uniform(*share))))
+            return n if n < 20 else round(n, -1)
+
+        return {
+            "rooms": between(2, 30, (0.01, 0.04)),
+            "stores": between(2, 80, (0.03, 0.1)),
+            "pcs": between(5, 300, (0.1, 0.4)),
+            "classrooms": between(4, 60, (0.1, 0.3)),
+        }
+
+    def amount_text(self, yuan: int | None) -> str:
+        if yuan is None:
+            return ""
+        rng = self.rng
+        forms = {str(yuan): 45, f"{yuan:,}.00": 15, f"¥{yuan:,}": 5, f"{yuan}元": 5}
+        forms[f"RMB {yuan:,}"] = 3
+        if yuan % 1_000 == 0:
+            forms[f"{yuan / 10_000:g}万"] = 22
+        return weighted(rng, forms)
+
+    def dates(self, lead: Lead) -> None:
+        rng = self.rng
+        stage = lead.stage
+        if stage in {"won", "lost"}:
+            closed_ago = rng.randrange(0, 151 if stage == "won" else 161)
+            cycle = rng.randrange(20, 111) if stage == "won" else rng.randrange(7, 81)
+            created_ago = min(WINDOW_DAYS, closed_ago + cycle)
+            lead.created = workday(rng, days_ago(created_ago))
+            closed = workday(rng, days_ago(closed_ago), keep_weekend=0.05)
+            if closed <= lead.created:
+                closed = lead.created + timedelta(days=7)
+            lead.closed = min(closed, ANCHOR)
+            return
+        spans = {
+            "new": (0, 35),
+            "contacted": (3, 75),
+            "qualified": (10, 110),
+            "proposal": (20, 130),
+            "negotiation": (30, 150),
+            "contract": (40, 165),
+        }
+        low, high = spans[stage]
+        if stage == "new" and rng.random() < 0.1:
+            low, high = 36, 90  # some new leads went stale without a first contact
+        lead.created = workday(rng, days_ago(rng.randrange(low, high + 1)))
+        ahead = {"proposal": (14, 90), "negotiation": (7, 60), "contract": (3, 30)}
+        if stage in ahead:
+            lo, hi = ahead[stage]
+            lead.expected_close = ANCHOR + timedelta(days=rng.randrange(lo, hi + 1))
+
+    def lost(self, lead: Lead) -> None:
+        rng = self.rng
+        reason = weighted(rng, LOST_REASON_WEIGHTS)
+        lead.lost_reason = LOST_REASON_LABELS[reason] if rng.random() < 0.2 else reason
+        if reason == "competitor":
+            lead.competitor = rng.choice(COMPETITORS)
+
+    def source(self, lead: Lead) -> None:
+        rng = self.rng
+        if not lead.owner:
+            weights = {"website": 6, "phone": 5, "trade-show": 2, "other": 1}
+            lead.source = weighted(rng, weights)
+        else:
+            lead.source = weighted(rng, SOURCE_WEIGHTS)
+        as_label = rng.random() < 0.12
+        lead.source_text = SOURCE_LABELS[lead.source] if as_label else lead.source
+
+    # -- the whole set
+    def leads(self) -> list[Lead]:
+        rng = self.rng
+        stages = [s for s, n in STAGE_QUOTA.items() for _ in range(n)]
+        provinces = {p.name: p for p in PROVINCES}
+        slots = [p for p in PROVINCES for _ in range(p.quota)]
+        assert len(stages) == len(slots) == LEAD_COUNT
+        leads: list[Lead] = []
+        # The near-duplicate pairs first, so no other name comes close to them.
+        for pair, pair_stages in zip(NEAR_DUPLICATES, NEAR_DUPLICATE_STAGES, strict=True):
+            for (name, prov, city, county, industry, owner, brand), stage in zip(
+                pair, pair_stages, strict=True
+            ):
+                province = provinces[prov]
+                stages.remove(stage)
+                slots.remove(province)
+                place = Place(province, next(c for c in province.cities if c.name == city), county)
+                domain = f"{brand}.com"
+                self.domains.add(domain)
+                self.keys.append(name_key(name))
+                sector = next(i for i in INDUSTRIES if i.label == industry)
+                employees = self.employees(False)
+                company = Company(
+                    name, name_key(name), False, sector, employees, self.founded(employees), domain
+                )
+                leads.append(Lead(stage, owner, place, company, ANCHOR))
+        rng.shuffle(stages)
+        rng.shuffle(slots)
+        places = [self.place(province) for province in slots]
+        friendly = [
+            i
+            for i, place in enumerate(places)
+            if place.city.name in FOREIGN_PLACES or place.county in FOREIGN_PLACES
+        ]
+        others = [i for i in range(len(places)) if i not in friendly]
+        foreign = set(rng.sample(friendly, FOREIGN - 4) + rng.sample(others, 4))
+        unassigned = UNASSIGNED
+        for index, (stage, province, place) in enumerate(zip(stages, slots, places, strict=True)):
+            owner = ""
+            if stage == "new" and unassigned > 0:
+                unassigned -= 1
+            else:
+                owner = self.owner(province)
+            company = self.company(place, index in foreign)
+            leads.append(Lead(stage, owner, place, company, ANCHOR))
+        self.key_accounts(leads)
+        stale = UNASSIGNED_STALE
+        for lead in leads:
+            if not lead.owner:
+                if stale > 0:  # waiting for assignment for days: flagged to the manager
+                    stale -= 1
+                    lead.created = workday(rng, days_ago(rng.randrange(5, 16)), keep_weekend=0)
+                else:
+                    lead.created = days_ago(rng.randrange(0, 2))
+            else:
+                self.dates(lead)
+            self.source(lead)
+            self.fill_contact(lead)
+            self.fill_need_amount_notes(lead)
+            if lead.stage == "lost":
+                self.lost(lead)
+            lead.order = rng.random()
+        leads.sort(key=lambda lead: (lead.created, lead.order))
+        for number, lead in enumerate(leads, 1):
+            lead.ref = f"SF-{number:04d}"
+        self.referrers(leads)
+        return leads
+
+    def key_accounts(self, leads: list[Lead]) -> None:
+        """A few large, long-established companies with big deals late in the pipeline."""
+        rng = self.rng
+        ordinary = {name for pair in NEAR_DUPLICATES for name, *_rest in pair}
+        for stage, count in KEY_ACCOUNTS.items():
+            candidates = [
+                lead
+                for lead in leads
+                if lead.stage == stage and lead.owner and lead.company.name not in ordinary
+            ]
+            for lead in rng.sample(candidates, count):
+                lead.key_account = True
+                company = lead.company
+                company.employees = int(round(math.exp(rng.uniform(7.0, 9.9)), -2))
+                company.founded = rng.randrange(1988, 2011)
+
+    def owner(self, province: Province) -> str:
+        territory = (
+            "east" if province.name in EAST else "north" if province.name in NORTH else "west"
+        )
+        return weighted(self.rng, OWNER_WEIGHTS[territory])
+
+    def referrers(self, leads: list[Lead]) -> None:
+        """A referral names a customer won before it (by company name) or a person."""
+        rng = self.rng
+        used: set[str] = set()
+        for index, lead in enumerate(leads):
+            if lead.source != "referral":
+                continue
+            customers = [
+                earlier.company.name
+                for earlier in leads[:index]
+                if earlier.stage == "won" and earlier.closed and earlier.closed <= lead.created
+            ]
+            if customers and rng.random() < 0.65:
+                fresh = [c for c in customers if c not in used]
+                lead.referrer = rng.choice(fresh or customers)
+                used.add(lead.referrer)
+            else:
+                name, _sur, _given = self.chinese_person()
+                lead.referrer = f"{rng.choice(REFERRER_ROLES)} {name}"
+
+    def points(self, q: float) -> str:
+        """A 1-5 rating around the lead's quality q (0-1)."""
+        return str(min(5, max(1, round(1 + 4 * q + self.rng.gauss(0, 0.6)))))
+
+    def grades(self, leads: list[Lead]) -> list[list[str]]:
+        """Grading inputs for every lead past new and a few new ones, fitting the stage."""
+        rng = self.rng
+        quality = {
+            "new": 0.4,
+            "contacted": 0.45,
+            "qualified": 0.52,
+            "proposal": 0.6,
+            "negotiation": 0.7,
+            "contract": 0.8,
+            "won": 0.82,
+            "lost": 0.32,
+        }
+        rows = []
+        for lead in leads:
+            if lead.stage == "new" and (not lead.owner or rng.random() > 0.12):
+                continue
+            q = min(1.0, max(0.0, rng.gauss(quality[lead.stage], 0.18)))
+            if lead.key_account:
+                q = rng.uniform(0.9, 1.0)
+            basis = lead.amount or round_amount(20_000 * (lead.company.employees / 50) ** 0.4)
+            budget = round_amount(basis * rng.uniform(0.6, 1.3 + q / 2))
+            decision_maker = "yes" if lead.key_account or rng.random() < 0.15 + 0.8 * q else "no"
+            big = lead.company.employees >= 1_000
+            value_type = weighted(
+                rng,
+                {
+                    "intrinsic": 45,
+                    "extrinsic": 35,
+                    "strategic": 120 if lead.key_account else 30 if big else 12,
+                },
+            )
+            personality = weighted(rng, PERSONALITY_WEIGHTS)
+            rows.append(
+                [
+                    lead.ref,
+                    str(budget),
+                    self.points(q),
+                    self.points(q),
+                    decision_maker,
+                    value_type,
+                    personality,
+                ]
+            )
+        return rows
+
+
+def lead_row(lead: Lead) -> list[str]:
+    place = lead.place
+    province, city = place.province, place.city
+    rng_forms = random.Random(f"{SEED}-{lead.ref}")  # forms of writing: per row, stable
+    province_text = rng_forms.choice((province.short, province.name))
+    city_text = rng_forms.choice((city.name.removesuffix("市"), city.name))
+    county_text = place.county
+    if county_text and rng_forms.random() < 0.12:
+        short = re.sub(r"(区|县|市)$", "", county_text)
+        if len(short) >= 2 and not county_text.endswith("新区"):
+            county_text = short
+    if province.municipality and county_text and rng_forms.random() < 0.25:
+        city_text, county_text = county_text, ""  # 上海 / 浦东新区: the district as the city
+    if city.name in CITY_ALONE and rng_forms.random() < 0.08:
+        province_text = ""  # only the city: its province is unambiguous
+    return [
+        lead.ref,
+        lead.company.name,
+        lead.contact,
+        lead.title,
+        lead.phone,
+        lead.email,
+        lead.wechat,
+        province_text,
+        city_text,
+        county_text,
+        lead.company.industry.label,
+        str(lead.company.employees),
+        str(lead.company.founded),
+        lead.source_text,
+        lead.referrer,
+        lead.need,
+        lead.amount_text,
+        lead.notes,
+        lead.owner,
+        lead.stage,
+        lead.created.isoformat(),
+        lead.closed.isoformat() if lead.closed else "",
+        lead.lost_reason,
+        lead.competitor,
+        lead.expected_close.isoformat() if lead.expected_close else "",
+    ]
+
+
+MANIFEST = f"""\
+# The sample data set that `salesflow init --sample` loads: users.csv (the sample team),
+# leads.csv (through the lead importer) and grades.csv (grading inputs by external_ref).
+# Generated by scripts/make_sample_data.py; edit the generator, not the CSV files.
+#
+# Every date in the files lies in the 180 days up to the anchor date. The loader shifts
+# every date so that the anchor becomes today, so the sample always looks current.
+anchor_date = "{ANCHOR.isoformat()}"
+"""
+
+
+def write_csv(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    default = Path(__file__).resolve().parent.parent / "sample_data"
+    parser.add_argument("--out", type=Path, default=default, help="folder to write into")
+    args = parser.parse_args(argv)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    generator = Generator()
+    leads = generator.leads()
+    grades = generator.grades(leads)
+    write_csv(out / "leads.csv", LEAD_COLUMNS, [lead_row(lead) for lead in leads])
+    write_csv(out / "grades.csv", GRADE_COLUMNS, grades)
+    (out / "manifest.toml").write_text(MANIFEST, encoding="utf-8", newline="\n")
+    print(f"Wrote {len(leads)} leads and {len(grades)} gradings to {out}.")
+
+
+if __name__ == "__main__":
+    main()
