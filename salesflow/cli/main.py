@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from salesflow import __version__
-from salesflow.cli import audit, config, context, db, init, lead, user
+from salesflow.cli import audit, config, context, db, init, user
 from salesflow.cli.errors import EXIT_USAGE, report, report_unexpected
+from salesflow.cli.lead.app import app as lead_app
 from salesflow.i18n import _
 from salesflow.workflow.errors import SalesflowError
 
@@ -77,7 +78,7 @@ def root(
 
 app.command("init", help=init.INIT_HELP)(init.init_command)
 app.add_typer(user.app, name="user")
-app.add_typer(lead.app, name="lead")
+app.add_typer(lead_app, name="lead")
 app.add_typer(config.app, name="config")
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
@@ -88,9 +89,22 @@ def _is_usage_error(exc: Exception) -> bool:
     return hasattr(exc, "exit_code") and hasattr(exc, "format_message")
 
 
+def register_lead_commands() -> None:
+    """Import the ``lead`` command modules, which add their commands to the group.
+
+    Typer builds every registered command's options to print the top-level help; the lead
+    group has many, so they are registered only when a ``lead`` command runs.
+    """
+    from salesflow.cli.lead import register_commands
+
+    register_commands()
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run salesflow with ``argv`` and return the exit code (tests call this directly)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if "lead" in args:
+        register_lead_commands()
     context.reset()
     debug = "--debug" in args or env_flag("SALESFLOW_DEBUG")
     try:
@@ -107,11 +121,14 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if _is_usage_error(exc):
             command = getattr(getattr(exc, "ctx", None), "command_path", "salesflow")
+            code = exc.exit_code  # type: ignore[attr-defined]
+            if not exc.format_message().strip():  # type: ignore[attr-defined]
+                # A group run without a command: its help was printed, nothing more to say.
+                return code if isinstance(code, int) and code else EXIT_USAGE
             report(
                 exc.format_message(),  # type: ignore[attr-defined]
                 hint=_("Run '{command} --help' for usage.").format(command=command),
             )
-            code = exc.exit_code  # type: ignore[attr-defined]
             return code if isinstance(code, int) and code else EXIT_USAGE
         report_unexpected(exc, debug=debug or context.state.debug)
         return 1

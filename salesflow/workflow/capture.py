@@ -68,7 +68,8 @@ def resolve_owner(
     """
     if actor.role not in CAPTURES:
         raise PermissionDenied(
-            _("A {role} does not capture leads.").format(role=role_label(actor.role))
+            _("Your role ({role}) does not capture leads.").format(role=role_label(actor.role)),
+            hint=_("Reps, managers, directors and customer service capture leads."),
         )
     default_unassigned = actor.role in {"service", "admin"}
     if owner is None:
@@ -355,6 +356,14 @@ def edit_lead(
     ``clear`` names optional fields to empty. Duplicates are checked as on ``lead add``.
     """
     given = {name for name in EDITABLE if getattr(changes, name) is not None}
+    both = sorted(given & set(clear))
+    if both:
+        raise InputError(
+            _("{options} given both as a new value and with --clear.").format(
+                options=", ".join(option_name(name) for name in both)
+            ),
+            hint=_("Pass either the new value or --clear, not both."),
+        )
     unknown = set(clear) - set(EDITABLE)
     if unknown:
         raise InputError(

@@ -36,6 +36,7 @@ from salesflow.store.models import Contact, Customer, Lead, User
 from salesflow.workflow.errors import InputError
 from salesflow.workflow.glossary import SOURCES, STAGES, parse_code
 from salesflow.workflow.identity import find_user
+from salesflow.workflow.lead_files import FORMULA_STARTS
 from salesflow.workflow.lead_input import LEAD_FIELDS
 from salesflow.workflow.money import yuan_text
 from salesflow.workflow.regions import normalize_region
@@ -44,13 +45,15 @@ from salesflow.workflow.visibility import scope_for
 CHUNK = 1000
 FORMATS = ("csv", "xlsx", "json")
 EXPORT_COLUMNS = ("lead_id", *LEAD_FIELDS)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 E164 = re.compile(r"\+\d{6,15}")
 UNASSIGNED = frozenset({"-", "none", "unassigned", "nobody"})
 
 
 def escape_cell(value: str, field: str) -> str:
-    """A text cell a spreadsheet will not run as a formula (see the module docstring)."""
+    """A text cell a spreadsheet will not run as a formula (see the module docstring).
+
+    The one escaping of salesflow's files: the export and the rejects file of an import.
+    """
     if not value.startswith(FORMULA_STARTS):
         return value
     if field == "phone" and E164.fullmatch(value):

@@ -83,11 +83,54 @@ def label(table: dict[str, tuple[str, str]], code: str | None) -> str:
     return _(labels[0]) if labels else code
 
 
+# Other spellings people and other CRMs use (the SPEC's short channel names, Salesforce's
+# closed stages, everyday Chinese), compared case-insensitively like the labels.
+SOURCE_ALIASES = {
+    "来电": "phone",
+    "电话": "phone",
+    "名录": "list",
+    "官网": "website",
+    "在线咨询": "website",
+    "网站": "website",
+    "web": "website",
+    "trade show": "trade-show",
+    "tradeshow": "trade-show",
+    "介绍": "referral",
+    "转介": "referral",
+    "陌拜": "cold-visit",
+    "cold call": "cold-visit",
+    "活动": "event",
+}
+STAGE_ALIASES = {
+    "closed won": "won",
+    "closed lost": "lost",
+    "赢单": "won",
+    "签约": "won",
+    "输单": "lost",
+    "流失": "lost",
+    "线索": "new",
+    "报价": "negotiation",
+    "谈判": "negotiation",
+}
+LOST_REASON_ALIASES = {"价格": "price", "预算": "no-budget", "竞品": "competitor"}
+# Looked up by the table itself: the tables are module constants, never rebuilt.
+_ALIASES: dict[int, dict[str, str]] = {
+    id(SOURCES): SOURCE_ALIASES,
+    id(STAGES): STAGE_ALIASES,
+    id(LOST_REASONS): LOST_REASON_ALIASES,
+}
+
+
 def parse_code(table: dict[str, tuple[str, str]], raw: str, *, field: str) -> str:
+    """The code for a code, either language's label, or a known alias; else refused."""
     text = raw.strip()
+    folded = " ".join(text.lower().replace("_", " ").split())
     for code, (english, chinese) in table.items():
-        if text.lower() in {code.lower(), english.lower()} or text == chinese:
+        if folded in {code.lower(), english.lower()} or text == chinese:
             return code
+    alias = _ALIASES.get(id(table), {}).get(folded)
+    if alias is not None:
+        return alias
     raise InputError(
         _("Unknown value '{value}' ({field}).").format(value=raw, field=field),
         hint=_("Choose one of: {codes}.").format(codes=", ".join(table)),

@@ -277,6 +277,7 @@ class GradeResult:
     personality: str | None
     rubric: str
     graded_at: datetime
+    recorded: bool = True  # False: same inputs, rubric and types as the last grading
 
 
 @dataclass(frozen=True)
@@ -383,6 +384,36 @@ def grade_lead(
 
     now = utcnow()
     previous = lead.grade
+    last = session.exec(
+        select(LeadGrade)
+        .where(LeadGrade.lead_id == lead_id)
+        .order_by(col(LeadGrade.graded_at).desc(), col(LeadGrade.id).desc())
+    ).first()
+    same_types = (given.value_type in (None, customer.value_type)) and (
+        given.personality in (None, customer.personality)
+    )
+    if (
+        last is not None
+        and same_types
+        and last.rubric == in_use.ident
+        and last.breakdown == breakdown_json(scored.breakdown)
+        and last.value_type == customer.value_type
+        and last.personality == customer.personality
+    ):
+        # Nothing new to record: the history keeps real changes of view only.
+        return GradeResult(
+            lead_id=lead_id,
+            customer=customer.name,
+            score=last.score,
+            grade=last.grade,
+            previous_grade=previous,
+            breakdown=scored.breakdown,
+            value_type=customer.value_type,
+            personality=customer.personality,
+            rubric=in_use.ident,
+            graded_at=last.graded_at,
+            recorded=False,
+        )
     customer.employees = inputs.employees
     customer.founded_year = inputs.founded_year
     if given.value_type is not None:

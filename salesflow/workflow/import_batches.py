@@ -42,6 +42,11 @@ class PlannedLead:
     clean: CleanLead
     owner_id: int | None
     cells: tuple[str | None, ...] = ()
+    # A further deal of the customer that an earlier row adds: that row's number (else
+    # None: this row adds its own customer). Likewise the earlier row whose contact this
+    # row's lead reuses (else None: the row adds its own contact, if it names one).
+    customer_row: int | None = None
+    contact_row: int | None = None
 
 
 @dataclass(frozen=True)
@@ -54,10 +59,11 @@ class BatchCounts:
     invalid: int
 
 
-def _lifecycle(stage: str | None) -> str:
-    if stage == "won":
+def _lifecycle(stages: Sequence[str | None]) -> str:
+    """A customer's lifecycle from the stages of all its deals in the file."""
+    if "won" in stages:
         return "customer"
-    return "prospect" if stage in PROGRESSED_STAGES else "lead"
+    return "prospect" if any(s in PROGRESSED_STAGES for s in stages) else "lead"
 
 
 def _referrers(session: Session, accepted: Sequence[PlannedLead]) -> dict[str, int]:
@@ -115,33 +121,42 @@ def write_batch(
         if progress is not None:
             progress(done, 3 * total)
 
-    customer_ids: list[int] = []
-    for part in chunks(accepted, WRITE_CHUNK):
-        customer_ids += insert_many(
-            session, Customer, [_customer_row(customer_base, p, batch_id, moment) for p in part]
+    # One customer per row that adds one; a further deal joins its earlier row's customer.
+    stages: dict[int, list[str | None]] = {}
+    for planned in accepted:
+        stages.setdefault(planned.customer_row or planned.row, []).append(planned.clean.stage)
+    adding = [p for p in accepted if p.customer_row is None]
+    customer_of: dict[int, int] = {}
+    for part in chunks(adding, WRITE_CHUNK):
+        ids = insert_many(
+            session,
+            Customer,
+            [
+                _customer_row(customer_base, p, batch_id, moment, _lifecycle(stages[p.row]))
+                for p in part
+            ],
         )
+        customer_of.update(zip((p.row for p in part), ids, strict=True))
         advance(len(part))
+    advance(total - len(adding))
     contact_of: dict[int, int] = {}
-    for start in range(0, total, WRITE_CHUNK):
-        named = [
-            (p, cid)
-            for p, cid in zip(
-                accepted[start : start + WRITE_CHUNK],
-                customer_ids[start : start + WRITE_CHUNK],
-                strict=True,
-            )
-            if p.clean.contact
-        ]
-        contact_ids = insert_many(
+    named = [p for p in accepted if p.clean.contact and p.contact_row is None]
+    for part in chunks(named, WRITE_CHUNK):
+        ids = insert_many(
             session,
             Contact,
-            [_contact_row(contact_base, p, cid, batch_id, moment) for p, cid in named],
+            [
+                _contact_row(
+                    contact_base, p, customer_of[p.customer_row or p.row], batch_id, moment
+                )
+                for p in part
+            ],
         )
-        contact_of.update({p.row: kid for (p, _c), kid in zip(named, contact_ids, strict=True)})
-        advance(min(WRITE_CHUNK, total - start))
+        contact_of.update(zip((p.row for p in part), ids, strict=True))
+    advance(total)
     # After the customers, so a referrer named earlier or later in the same file is linked.
     referrers = _referrers(session, accepted)
-    for start in range(0, total, WRITE_CHUNK):
+    for part in chunks(accepted, WRITE_CHUNK):
         insert_many(
             session,
             Lead,
@@ -149,21 +164,17 @@ def write_batch(
                 _lead_row(
                     lead_base,
                     p,
-                    cid,
-                    contact_of.get(p.row),
+                    customer_of[p.customer_row or p.row],
+                    contact_of.get(p.contact_row or p.row),
                     referrers=referrers,
                     actor=actor,
                     batch_id=batch_id,
                     moment=moment,
                 )
-                for p, cid in zip(
-                    accepted[start : start + WRITE_CHUNK],
-                    customer_ids[start : start + WRITE_CHUNK],
-                    strict=True,
-                )
+                for p in part
             ],
         )
-        advance(min(WRITE_CHUNK, total - start))
+        advance(len(part))
     record_event(
         session,
         action="import",
@@ -179,7 +190,7 @@ def write_batch(
 
 
 def _customer_row(
-    base: dict[str, Any], planned: PlannedLead, batch_id: int, moment: datetime
+    base: dict[str, Any], planned: PlannedLead, batch_id: int, moment: datetime, lifecycle: str
 ) -> dict[str, Any]:
     clean = planned.clean
     region = clean.region
@@ -198,7 +209,7 @@ def _customer_row(
         "county": region.county if region else None,
         "region_code": region.code if region else None,
         "owner_id": planned.owner_id,
-        "lifecycle": _lifecycle(clean.stage),
+        "lifecycle": lifecycle,
         "created_at": clean.created_at or moment,
         "import_batch_id": batch_id,
     }

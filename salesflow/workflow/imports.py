@@ -4,7 +4,9 @@
 through :func:`~salesflow.workflow.lead_input.clean_lead` (the same rules as ``lead add``,
 with the file's column headers in the messages), its owner through the capture rules, and
 its company, phone and email through the duplicate checks, against the database and against
-the earlier rows of the file. :func:`run_import` writes the plan in the caller's transaction:
+the earlier rows of the file (where a row with an earlier row's company and its own,
+different identity is a further deal of that customer, see :func:`plan_import`).
+:func:`run_import` writes the plan in the caller's transaction:
 one :class:`~salesflow.store.models.ImportBatch`, the customers, contacts and leads through
 the bulk path (:mod:`salesflow.store.bulk`) and one audit event for the whole batch. Any
 invalid row (exit 2) or duplicate row (exit 1) refuses the whole import unless
@@ -19,7 +21,7 @@ Undoing a batch lives in :mod:`salesflow.workflow.import_batches`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,7 +31,8 @@ from salesflow.i18n import _, ngettext
 from salesflow.store.models import User
 from salesflow.workflow.capture import reason_label, resolve_owner
 from salesflow.workflow.errors import FieldError, InputError, Refused, SalesflowError
-from salesflow.workflow.glossary import SOURCES, parse_code
+from salesflow.workflow.exports import escape_cell
+from salesflow.workflow.glossary import LOST_REASONS, SOURCES, STAGES, parse_code
 from salesflow.workflow.import_batches import (
     BatchCounts,
     BatchSummary,
@@ -89,6 +92,8 @@ class ImportPlan:
     ignored_columns: list[str]
     # field -> the file's header of its column
     columns: dict[str, str] = field(default_factory=dict)
+    # column index -> field (for escaping the rejects file as the export does)
+    fields: dict[int, str] = field(default_factory=dict)
     rows: int = 0
     accepted: list[PlannedLead] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
@@ -190,6 +195,7 @@ def plan_import(
     *,
     source: str | None = None,
     owner: str | None = None,
+    lost_reason: str | None = None,
     now: datetime | None = None,
     progress: ProgressFn | None = None,
 ) -> ImportPlan:
@@ -197,10 +203,22 @@ def plan_import(
 
     ``source`` is the channel of rows whose source cell is empty; ``owner`` the owner of
     rows without one (else the capture default: the actor, or unassigned for service and
-    admin staff).
+    admin staff); ``lost_reason`` the reason of lost rows that give none.
+
+    A later row with the company of an earlier valid row is a duplicate of it, except when
+    it is a further deal of the same customer: both rows have an identity of their own
+    (``external_ref``, else the ``lead_id`` of a salesflow export) that differ, and the
+    same owner. Such a row adds a lead to the earlier row's customer, reusing the contact
+    of an earlier row of that customer with the same phone or email.
     """
     moment = now or datetime.now(UTC)
     default_source = parse_code(SOURCES, source, field="--source") if source else None
+    defaults = _Defaults(
+        source=default_source,
+        lost_reason=(
+            parse_code(LOST_REASONS, lost_reason, field="--lost-reason") if lost_reason else None
+        ),
+    )
     if "source" not in table.columns and default_source is None:
         raise InputError(
             _("The file {file} has no source column.").format(file=table.name),
@@ -212,23 +230,25 @@ def plan_import(
         headers=table.headers,
         ignored_columns=table.ignored,
         columns={name: table.headers[index] for name, index in table.columns.items()},
+        fields={index: name for name, index in table.columns.items()},
     )
-    seen: dict[str, dict[str, int]] = {"company": {}, "phone": {}, "email": {}}
+    seen = _Seen()
     total = max(table.estimated_rows, 1)
 
     for row in table.rows:
         plan.rows += 1
         if progress is not None and plan.rows % PROGRESS_EVERY == 0:
             progress(plan.rows, max(total, plan.rows))
-        checked = _check_row(table, row, default_source, owners, moment)
+        checked = _check_row(table, row, defaults, owners, moment)
         if isinstance(checked, RowProblem):
             plan.problems.append(checked)
             plan.rejected[row.number] = (row.cells, checked.problem)
             continue
         clean, owner_id = checked
-        earlier = _earlier_row(seen, clean)
-        if earlier is not None:
-            name, number = earlier
+        identity = clean.external_ref or table.identity(row)
+        planned = seen.place(PlannedLead(row.number, clean, owner_id, row.cells), identity)
+        if isinstance(planned, tuple):
+            name, number = planned
             message = _("Duplicate of row {row} ({why}).").format(
                 row=number, why=reason_label(name)
             )
@@ -237,22 +257,16 @@ def plan_import(
             )
             plan.rejected[row.number] = (row.cells, message)
             continue
-        for name, value in (
-            ("company", clean.name_key),
-            ("phone", clean.phone),
-            ("email", clean.email),
-        ):
-            if value:
-                seen[name][value] = row.number
-        plan.accepted.append(PlannedLead(row.number, clean, owner_id, row.cells))
+        plan.accepted.append(planned)
     if plan.rows == 0:
         raise InputError(_("The file {file} has no rows to import.").format(file=table.name))
     if progress is not None:
         progress(plan.rows, plan.rows)
     _check_database(session, plan)
     # The original cells are kept only for rejected rows (the rejects file).
-    plan.accepted = [PlannedLead(p.row, p.clean, p.owner_id) for p in plan.accepted]
-    numbered = [(p.row, p.clean) for p in plan.accepted]
+    plan.accepted = [replace(p, cells=()) for p in plan.accepted]
+    # A further deal of a customer has that customer's name: not a similar name.
+    numbered = [(p.row, p.clean) for p in plan.accepted if p.customer_row is None]
     column = plan.columns.get("company")
     for number, message in similar_names(session, numbered).items():
         plan.problems.append(RowProblem(number, WARNING, "company", column, clip(message)))
@@ -260,10 +274,25 @@ def plan_import(
     return plan
 
 
+@dataclass(frozen=True)
+class _Defaults:
+    """Values the command line gives rows that have none (--source, --lost-reason)."""
+
+    source: str | None = None
+    lost_reason: str | None = None
+
+
+def _stage_code(text: str | None) -> str | None:
+    try:
+        return parse_code(STAGES, text, field="stage") if text and text.strip() else None
+    except SalesflowError:
+        return None  # clean_lead reports it
+
+
 def _check_row(
     table: LeadTable,
     row: SourceRow,
-    default_source: str | None,
+    defaults: _Defaults,
     owners: _Owners,
     moment: datetime,
 ) -> tuple[CleanLead, int | None] | RowProblem:
@@ -275,9 +304,25 @@ def _check_row(
 
     if row.problem is not None:
         return invalid(None, row.problem)
+    for index in row.formula_columns:
+        name = table.field_of(index)
+        if name is not None:
+            return invalid(
+                name,
+                _(
+                    "The cell holds a formula without a computed value ({field}); open and "
+                    "save the file in Excel."
+                ).format(field=table.label(name)),
+            )
     values = table.values(row)
-    if default_source is not None and not (values.get("source") or "").strip():
-        values["source"] = default_source
+    if defaults.source is not None and not (values.get("source") or "").strip():
+        values["source"] = defaults.source
+    if (
+        defaults.lost_reason is not None
+        and not (values.get("lost_reason") or "").strip()
+        and _stage_code(values.get("stage")) == "lost"
+    ):
+        values["lost_reason"] = defaults.lost_reason
     try:
         _check_lengths(values, table)
         clean = clean_lead(LeadInput(**values), label=table.label, now=moment)
@@ -288,28 +333,104 @@ def _check_row(
         return invalid("owner" if isinstance(exc, Refused) else None, exc.message)
 
 
-def _earlier_row(seen: dict[str, dict[str, int]], clean: CleanLead) -> tuple[str, int] | None:
-    for name, value in (
-        ("company", clean.name_key),
-        ("phone", clean.phone),
-        ("email", clean.email),
-    ):
-        if value and value in seen[name]:
-            return name, seen[name][value]
-    return None
+@dataclass
+class _Customer:
+    """A customer that an earlier valid row of the file adds."""
+
+    row: int
+    owner_id: int | None
+    # The identities of its deals so far; None when its first row has none.
+    identities: set[str] | None
+    # Its contacts so far: (row, name, phone, email).
+    contacts: list[tuple[int, str | None, str | None, str | None]] = field(default_factory=list)
+
+    def contact_for(self, clean: CleanLead) -> int | None:
+        """The row of an earlier contact of this customer that ``clean`` names again."""
+        for number, name, phone, email in self.contacts:
+            if (clean.phone and clean.phone == phone) or (clean.email and clean.email == email):
+                return number
+            if not (clean.phone or clean.email or phone or email) and clean.contact == name:
+                return number
+        return None
+
+
+class _Seen:
+    """The earlier valid rows of the file, by company key, phone and email."""
+
+    def __init__(self) -> None:
+        self.customers: dict[str, _Customer] = {}
+        # phone or email -> (row, company key of that row)
+        self.values: dict[str, dict[str, tuple[int, str]]] = {"phone": {}, "email": {}}
+
+    def _contact_clash(self, clean: CleanLead, key: str) -> tuple[str, int] | None:
+        """An earlier row of another company with this phone or email."""
+        for name, value in (("phone", clean.phone), ("email", clean.email)):
+            found = self.values[name].get(value) if value else None
+            if found is not None and found[1] != key:
+                return name, found[0]
+        return None
+
+    def place(self, planned: PlannedLead, identity: str | None) -> PlannedLead | tuple[str, int]:
+        """The row as it is to be written, or (field, earlier row) of which it duplicates."""
+        clean = planned.clean
+        key = clean.name_key
+        assert key is not None  # company is required
+        customer = self.customers.get(key)
+        if customer is not None and not (
+            identity
+            and customer.identities is not None
+            and identity not in customer.identities
+            and planned.owner_id == customer.owner_id
+        ):
+            return "company", customer.row
+        clash = self._contact_clash(clean, key)
+        if clash is not None:
+            return clash
+        if customer is None:
+            customer = self.customers[key] = _Customer(
+                planned.row, planned.owner_id, None if identity is None else set()
+            )
+        else:
+            planned = replace(planned, customer_row=customer.row)
+        if customer.identities is not None and identity is not None:
+            customer.identities.add(identity)
+        for name, value in (("phone", clean.phone), ("email", clean.email)):
+            if value:
+                self.values[name].setdefault(value, (planned.row, key))
+        reused = customer.contact_for(clean) if planned.customer_row is not None else None
+        if reused is not None:
+            return replace(planned, contact_row=reused)
+        if clean.contact:
+            customer.contacts.append((planned.row, clean.contact, clean.phone, clean.email))
+        return planned
 
 
 def _check_database(session: Session, plan: ImportPlan) -> None:
-    """Rows whose company, phone or email a customer already has become duplicates."""
+    """Rows whose company, phone or email a customer already has become duplicates.
+
+    A further deal whose customer's (or contact's) row is refused is refused with it.
+    """
     found = existing_duplicates(session, [(p.row, p.clean) for p in plan.accepted])
     if not found:
         return
     kept: list[PlannedLead] = []
+    kept_rows: set[int] = set()
     for planned in plan.accepted:
-        if planned.row not in found:
+        lost = next(
+            (r for r in (planned.customer_row, planned.contact_row) if r and r not in kept_rows),
+            None,
+        )
+        if planned.row not in found and lost is None:
             kept.append(planned)
+            kept_rows.add(planned.row)
             continue
-        name, message = found[planned.row]
+        if planned.row in found:
+            name, message = found[planned.row]
+        else:
+            name = "company"
+            message = _(
+                "A further deal of the customer of row {row}, which is not imported."
+            ).format(row=lost)
         text = clip(message)
         plan.problems.append(RowProblem(planned.row, DUPLICATE, name, plan.columns.get(name), text))
         plan.rejected[planned.row] = (planned.cells, text)
@@ -355,15 +476,28 @@ def rejects_path_for(table_name: str, source_path: Path | None) -> Path:
 
 
 def write_rejects(plan: ImportPlan, path: Path) -> None:
-    """The rejected rows with their row number and problem, as UTF-8 CSV Excel opens."""
+    """The rejected rows with their row number and problem, as UTF-8 CSV Excel opens.
+
+    Cells are escaped as ``lead export`` escapes them, so a cell that looks like a formula
+    is not run when the file is opened in a spreadsheet (and reads back as it was).
+    """
     import csv
 
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["row", "problem", *plan.headers])
+        writer.writerow(["row", "problem", *(escape_cell(h, "") for h in plan.headers)])
         for number in sorted(plan.rejected):
             cells, problem = plan.rejected[number]
-            writer.writerow([number, problem, *("" if c is None else c for c in cells)])
+            writer.writerow(
+                [
+                    number,
+                    escape_cell(problem, ""),
+                    *(
+                        "" if c is None else escape_cell(c, plan.fields.get(i, ""))
+                        for i, c in enumerate(cells)
+                    ),
+                ]
+            )
 
 
 def run_import(
@@ -374,6 +508,7 @@ def run_import(
     mapping: str | None = None,
     source: str | None = None,
     owner: str | None = None,
+    lost_reason: str | None = None,
     skip_invalid: bool = False,
     rejects: Path | None = None,
     now: datetime | None = None,
@@ -390,7 +525,14 @@ def run_import(
     table = file if isinstance(file, LeadTable) else open_lead_file(file, mapping=mapping)
     with table:
         plan = plan_import(
-            session, actor, table, source=source, owner=owner, now=moment, progress=progress
+            session,
+            actor,
+            table,
+            source=source,
+            owner=owner,
+            lost_reason=lost_reason,
+            now=moment,
+            progress=progress,
         )
     return write_import(
         session,

@@ -12,7 +12,10 @@ the field's own name (``company``, ``founded_year``), an English header (``Compa
 any column itself. When two columns claim one field, ``--map`` wins, then the field's own
 name, then the first other name; the rest, and columns that mean nothing to salesflow, are
 listed as ignored. A cell an export escaped with a leading apostrophe ('=...) reads back
-without it.
+without it. An export's own ``lead_id`` column is not imported, but kept as the row's
+identity (:meth:`LeadTable.identity`) to tell two deals of one customer apart. A workbook
+cell holding a formula without a saved computed value is marked
+(:attr:`SourceRow.formula_columns`) so the import reports it instead of reading it as empty.
 
 Rows are numbered as a spreadsheet shows them (the header is row 1), so a problem "on row
 7" is found on row 7 of the file. A row with more or fewer cells than the header is ragged:
@@ -31,7 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from salesflow.i18n import _
+from salesflow.i18n import _, ngettext
 from salesflow.workflow.errors import InputError
 from salesflow.workflow.lead_input import LEAD_FIELDS
 
@@ -140,6 +143,7 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
     ),
     "closed_at": (
         "closed",
+        "close date",
         "closed date",
         "date closed",
         "won date",
@@ -148,7 +152,13 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
         "成交日期",
         "成交时间",
     ),
-    "lost_reason": ("loss reason", "reason lost", "丢单原因", "输单原因"),
+    "lost_reason": (
+        "loss reason",
+        "reason lost",
+        "丢单原因",
+        "输单原因",
+        "流失原因",
+    ),
     "competitor": ("competitors", "竞争对手"),
     "external_ref": (
         "id",
@@ -196,6 +206,9 @@ class SourceRow:
     cells: tuple[str | None, ...]
     # Why the row cannot be read as a lead at all (a ragged row), else None.
     problem: str | None = None
+    # Columns (indexes) of workbook cells holding a formula without a computed value: read
+    # as empty, but reported as invalid rather than imported empty.
+    formula_columns: tuple[int, ...] = ()
 
 
 @dataclass
@@ -209,6 +222,9 @@ class LeadTable:
     rows: Iterable[SourceRow]
     estimated_rows: int = 0
     encoding: str | None = None
+    # The lead_id column of a salesflow export (not imported): tells two deals of one
+    # customer apart when the file has no external_ref of its own.
+    identity_column: int | None = None
     _close: Callable[[], None] | None = field(default=None, repr=False)
     _labels: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -232,6 +248,18 @@ class LeadTable:
             name: cells[index] if index < len(cells) else None
             for name, index in self.columns.items()
         }
+
+    def field_of(self, index: int) -> str | None:
+        """The field a column (by index) is imported as, or None when it is ignored."""
+        return next((name for name, i in self.columns.items() if i == index), None)
+
+    def identity(self, row: SourceRow) -> str | None:
+        """The row's lead_id cell of a salesflow export, as ``salesflow:ID``, else None."""
+        index = self.identity_column
+        if index is None or index >= len(row.cells):
+            return None
+        value = (row.cells[index] or "").strip()
+        return f"salesflow:{value}" if value else None
 
     def close(self) -> None:
         if self._close is not None:
@@ -307,16 +335,25 @@ def match_columns(
     return columns, ignored
 
 
+def identity_column(headers: Sequence[str], columns: dict[str, int]) -> int | None:
+    """The index of an export's ``lead_id`` column when no field took it, else None."""
+    for index, header in enumerate(headers):
+        if header_key(header) == "leadid" and index not in columns.values():
+            return index
+    return None
+
+
 def _unescape(text: str) -> str:
     if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
         return text[1:]
     return text
 
 
-def _shape_rows(
-    raw_rows: Iterator[tuple[int, Sequence[str | None]]], width: int, *, pad_short: bool
-) -> Iterator[SourceRow]:
-    for number, raw in raw_rows:
+RawRow = tuple[int, Sequence[str | None], tuple[int, ...]]
+
+
+def _shape_rows(raw_rows: Iterator[RawRow], width: int, *, pad_short: bool) -> Iterator[SourceRow]:
+    for number, raw, formulas in raw_rows:
         cells = [_unescape(c) if c else None for c in raw]
         if not any(c is not None and c.strip() for c in cells):
             continue  # a blank row
@@ -326,10 +363,12 @@ def _shape_rows(
         if len(cells) < width and pad_short:
             cells += [None] * (width - len(cells))
         if len(cells) != width:
-            problem = _("a ragged row: {cells} cells where the header has {columns}").format(
-                cells=len(cells), columns=width
-            )
-        yield SourceRow(number, tuple(cells), problem)
+            problem = ngettext(
+                "a ragged row: {cells} cell where the header has {columns}",
+                "a ragged row: {cells} cells where the header has {columns}",
+                len(cells),
+            ).format(cells=len(cells), columns=width)
+        yield SourceRow(number, tuple(cells), problem, formulas)
 
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
@@ -350,7 +389,7 @@ def _encoding(data: bytes, name: str) -> str:
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
+        row = _row_at(data[: exc.start].decode("gb18030", errors="replace"))
         raise InputError(
             _(
                 "The file {file} is neither UTF-8 nor GB18030: byte 0x{byte:02X} on row {row} "
@@ -362,7 +401,7 @@ def _encoding(data: bytes, name: str) -> str:
     # encoding (Latin-1, Shift-JIS, ...).
     odd = _PRIVATE_USE.search(text)
     if odd is not None:
-        row = text.count("\n", 0, odd.start()) + 1
+        row = _row_at(text[: odd.start()])
         raise InputError(
             _(
                 "The file {file} is neither UTF-8 nor GB18030: row {row} has characters "
@@ -371,6 +410,17 @@ def _encoding(data: bytes, name: str) -> str:
             hint=_("Save it as 'CSV UTF-8' (or GB18030) and import it again."),
         )
     return "gb18030"
+
+
+def _row_at(before: str) -> int:
+    """The spreadsheet row of the character after ``before``, counted as the CSV reader
+    counts rows: a line break inside a quoted cell does not start a row, and a lone
+    carriage return (as old Mac Excel saves) does."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(before + "x", newline=""), strict=False)
+    return sum(1 for _row in reader)
 
 
 def _delimiter(first_line: str) -> str:
@@ -392,7 +442,9 @@ def _read_csv(path: Path, mapping: dict[str, str]) -> LeadTable:
         first_line = next((line for line in handle if line.strip()), "")
         handle.seek(0)
         reader = csv.reader(handle, delimiter=_delimiter(first_line), strict=False)
-        numbered = ((number, row) for number, row in enumerate(reader, start=1))
+        numbered: Iterator[RawRow] = (
+            (number, row, ()) for number, row in enumerate(reader, start=1)
+        )
         header_row, headers = _first_non_empty(numbered)
         columns, ignored = match_columns(headers, mapping, file_name=path.name)
     except csv.Error as exc:
@@ -404,9 +456,7 @@ def _read_csv(path: Path, mapping: dict[str, str]) -> LeadTable:
 
     def rows() -> Iterator[SourceRow]:
         try:
-            yield from _shape_rows(
-                ((n, list(r)) for n, r in numbered), len(headers), pad_short=False
-            )
+            yield from _shape_rows(numbered, len(headers), pad_short=False)
         except csv.Error as exc:
             raise _csv_problem(path.name, exc) from exc
         finally:
@@ -420,6 +470,7 @@ def _read_csv(path: Path, mapping: dict[str, str]) -> LeadTable:
         rows=rows(),
         estimated_rows=max(lines - header_row, 0) + 1,
         encoding="utf-8" if encoding == "utf-8-sig" else encoding,
+        identity_column=identity_column(headers, columns),
         _close=handle.close,
     )
 
@@ -430,10 +481,8 @@ def _csv_problem(name: str, exc: Exception) -> InputError:
     )
 
 
-def _first_non_empty(
-    numbered: Iterator[tuple[int, Sequence[str | None]]],
-) -> tuple[int, list[str]]:
-    for number, row in numbered:
+def _first_non_empty(numbered: Iterator[RawRow]) -> tuple[int, list[str]]:
+    for number, row, _formulas in numbered:
         cells = ["" if c is None else str(c) for c in row]
         while cells and not cells[-1].strip():
             cells.pop()
@@ -472,6 +521,9 @@ def _read_xlsx(path: Path, mapping: dict[str, str]) -> LeadTable:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
+        # Read a second time for the formulas themselves: a formula cell whose computed
+        # value was never saved (a file written by a program, not Excel) reads as empty.
+        formulas = load_workbook(path, read_only=True, data_only=False)
     except (BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InputError(
             _("The file {file} cannot be read as an Excel workbook (.xlsx).").format(
@@ -479,24 +531,34 @@ def _read_xlsx(path: Path, mapping: dict[str, str]) -> LeadTable:
             ),
             hint=_("Open it in Excel or WPS and save it again as .xlsx or CSV UTF-8."),
         ) from exc
+
+    def close() -> None:
+        workbook.close()
+        formulas.close()
+
     try:
         sheet = workbook.worksheets[0]
-        numbered = (
-            (number, [cell_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        pairs = zip(
+            sheet.iter_rows(values_only=True),
+            formulas.worksheets[0].iter_rows(values_only=True),
+            strict=False,
+        )
+        numbered: Iterator[RawRow] = (
+            (number, [cell_text(v) for v in values], _uncomputed(values, written))
+            for number, (values, written) in enumerate(pairs, start=1)
         )
         header_row, headers = _first_non_empty(numbered)
         columns, ignored = match_columns(headers, mapping, file_name=path.name)
         estimate = max((sheet.max_row or 0) - header_row, 0)
     except BaseException:
-        workbook.close()
+        close()
         raise
 
     def rows() -> Iterator[SourceRow]:
         try:
             yield from _shape_rows(numbered, len(headers), pad_short=True)
         finally:
-            workbook.close()
+            close()
 
     return LeadTable(
         name=path.name,
@@ -505,7 +567,19 @@ def _read_xlsx(path: Path, mapping: dict[str, str]) -> LeadTable:
         ignored=ignored,
         rows=rows(),
         estimated_rows=estimate,
-        _close=workbook.close,
+        identity_column=identity_column(headers, columns),
+        _close=close,
+    )
+
+
+def _uncomputed(values: Sequence[Any], written: Sequence[Any]) -> tuple[int, ...]:
+    """Indexes of the cells that hold a formula but no computed value."""
+    return tuple(
+        index
+        for index, (value, formula) in enumerate(zip(values, written, strict=False))
+        if value is None
+        and formula is not None
+        and (not isinstance(formula, str) or formula.startswith("="))
     )
 
 
@@ -543,9 +617,10 @@ def table_from_rows(
         headers=list(headers),
         columns=columns,
         ignored=ignored,
+        identity_column=identity_column(headers, columns),
         rows=list(
             _shape_rows(
-                ((n, r) for n, r in enumerate(materialized, start=2)),
+                ((n, r, ()) for n, r in enumerate(materialized, start=2)),
                 len(headers),
                 pad_short=False,
             )

@@ -447,3 +447,25 @@ def test_wizard_in_a_terminal(cli: Cli, team: str) -> None:
         " WHERE l.id = 2",
     )
     assert rows == [("苏州星河精密机械有限公司", "江苏省", "苏州市", "phone", 45_000_000, "li.na")]
+
+
+def test_csv_and_markdown_output_describe_the_new_lead(cli: Cli, team: str) -> None:
+    result = add(cli, "li.na", "--company", "温州瓯江阀门有限公司", "--source", "来电", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    header, row = result.stdout.splitlines()
+    assert header.startswith("id,customer_id,company,owner,source,stage")
+    assert ",温州瓯江阀门有限公司,li.na,phone,new," in row
+    shown = add(cli, "li.na", "--company", "乙公司", "--source", "名录", "-f", "markdown")
+    assert "| Source" in shown.stdout
+    assert "Purchased or shared list" in shown.stdout
+
+
+def test_edit_refuses_a_value_and_clear_together(cli: Cli, team: str) -> None:
+    assert add(cli, "li.na", *YUNQI).exit_code == 0
+    assert_refused_unchanged(
+        cli,
+        team,
+        ["--as", "li.na", "lead", "edit", "1", "--clear", "email", "--email", "a@b.cn"],
+        2,
+        "--email",
+    )

@@ -274,3 +274,33 @@ def test_export_streams_more_than_one_chunk(
     assert cli("lead", "import", str(path)).exit_code == 0
     rows = export_csv(cli)
     assert [row["lead_id"] for row in rows] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_customer_with_two_leads_round_trips(
+    cli: Cli, leads: str, tmp_path: Path, suffix: str
+) -> None:
+    added = cli(
+        *("--as", "li.na", "--no-input", "lead", "add", "--attach-to", "1"),
+        *("--source", "web", "--need", "二期"),
+    )
+    assert added.exit_code == 0, added.stderr
+    exported = tmp_path / f"leads.{suffix}"
+    assert cli("lead", "export", "--to", str(exported)).exit_code == 0
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    assert cli("--db", fresh, "init", "--sample-team").exit_code == 0
+    result = cli("--db", fresh, "lead", "import", str(exported))
+    assert result.exit_code == 0, result.stderr
+    assert "Imported 5 leads" in result.stderr
+    assert count(fresh, "customers") == 4
+    assert query(fresh, "SELECT count(DISTINCT customer_id) FROM leads") == [(4,)]
+
+    def comparable(url: str) -> list[dict[str, object]]:
+        args = ("--db", url) if url == fresh else ()
+        rows = json.loads(cli(*args, "lead", "export", "--to", "-", "-f", "json").stdout)
+        return sorted(
+            ({k: v for k, v in row.items() if k != "lead_id"} for row in rows),
+            key=lambda row: (str(row["company"]), str(row["need"])),
+        )
+
+    assert comparable(fresh) == comparable(leads)

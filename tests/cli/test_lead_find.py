@@ -155,7 +155,11 @@ def test_unassigned_overdue_is_flagged(cli: Cli, leads: dict[str, int]) -> None:
     fresh = next(line for line in result.stdout.splitlines() if "海天" in line)
     assert "⚠ overdue" in old
     assert "⚠" not in fresh
-    assert "1 unassigned lead(s) waited more than one working day" in result.stderr
+    assert "1 unassigned lead waited more than one working day" in result.stderr
+    # The pool is the manager's: a rep who sees it is not told to assign.
+    rep = cli("--as", "li.na", "lead", "list", "--unassigned")
+    assert "⚠ overdue" in rep.stdout
+    assert "waited more than" not in rep.stderr
     rows = {r["id"]: r for r in as_json(cli, "--as", "wang.qiang", "lead", "list", "--unassigned")}
     assert rows[leads["mingyuan"]]["assignment_overdue"] is True
     assert rows[leads["haitian"]]["assignment_overdue"] is False

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from salesflow.workflow.rubric import default_text
-from tests.helpers import Cli, assert_one_line_error, assert_refused_unchanged
+from tests.helpers import Cli, assert_one_line_error, assert_refused_unchanged, snapshot
 
 ALL_INPUTS = [
     "--employees",
@@ -457,3 +457,21 @@ def test_grading_prompts_in_a_terminal(team: str) -> None:
     assert (state["value_type"], state["personality"]) == ("intrinsic", None)
     # 12 (300 employees) + 10 (20+ years) + 12 + 15 + 10 + 10
     assert (state["grade"], state["score"]) == ("B", 69)
+
+
+def test_regrading_with_nothing_new_keeps_the_history_as_it_is(cli: Cli, team: str) -> None:
+    lead_id = add_lead(team, "li.na")
+    args = ["--as", "li.na", "--no-input", "lead", "grade", str(lead_id)]
+    full = ["--employees", "150", "--founded-year", "2010", "--budget", "30万"]
+    full += ["--need-fit", "4", "--likelihood", "3", "--decision-maker"]
+    assert cli(*args, *full).exit_code == 0
+    before = snapshot(team)
+    again = cli(*args)
+    assert again.exit_code == 0, again.stderr
+    assert "Nothing changed" in again.stderr
+    assert snapshot(team) == before
+    changed = cli(*args, "--likelihood", "5")
+    assert changed.exit_code == 0
+    history = json.loads(cli("--as", "li.na", "lead", "grade", str(lead_id), "--history",
+                             "-f", "json").stdout)  # fmt: skip
+    assert len(history) == 2

@@ -19,6 +19,20 @@ def import_ok(cli: Cli, *args: str) -> list[dict[str, object]]:
     return report
 
 
+def dry_run(cli: Cli, code: int, *args: str) -> dict[str, object]:
+    """A dry run's JSON object (summary and problems), exiting as the import would."""
+    result = cli("lead", "import", *args, "--dry-run", "-f", "json")
+    assert result.exit_code == code, result.stderr
+    report: dict[str, object] = json.loads(result.stdout)
+    return report
+
+
+def problems(report: dict[str, object]) -> list[dict[str, object]]:
+    found = report["problems"]
+    assert isinstance(found, list)
+    return found
+
+
 def test_import_writes_every_row_with_its_customer_and_contact(
     cli: Cli, team: str, tmp_path: Path
 ) -> None:
@@ -77,9 +91,10 @@ def test_dry_run_reports_row_field_and_problem_and_writes_nothing(
     rows = [*GOOD, ["北京华兴科技", "赵敏", "12345", "", "北京", "", "展会", "", ""]]
     path = write_csv(tmp_path / "leads.csv", rows)
     before = snapshot(team)
-    report = import_ok(cli, str(path), "--dry-run")
+    report = dry_run(cli, 2, str(path))
     assert snapshot(team) == before
-    assert report == [
+    assert report["summary"] == {"rows": 4, "new": 3, "duplicate": 0, "invalid": 1, "warnings": 0}
+    assert problems(report) == [
         {
             "row": 5,
             "kind": "invalid",
@@ -89,8 +104,36 @@ def test_dry_run_reports_row_field_and_problem_and_writes_nothing(
         }
     ]
     result = cli("lead", "import", str(path), "--dry-run")
+    assert result.exit_code == 2  # what the import itself would give
     assert "4 rows: 3 new, 0 duplicate, 1 invalid" in result.stderr
     assert "Nothing was written" in result.stderr
+    assert "12345" in result.stdout  # the report in its format, the summary on stderr
+    for fmt in ("csv", "markdown"):
+        result = cli("lead", "import", str(path), "--dry-run", "-f", fmt)
+        assert result.exit_code == 2
+        assert "12345" in result.stdout
+        assert "4 rows" not in result.stdout
+
+
+def test_dry_run_exits_as_the_import_would(cli: Cli, team: str, tmp_path: Path) -> None:
+    good = write_csv(tmp_path / "good.csv", GOOD)
+    report = dry_run(cli, 0, str(good))
+    assert report == {
+        "summary": {"rows": 3, "new": 3, "duplicate": 0, "invalid": 0, "warnings": 0},
+        "problems": [],
+    }
+    one = write_csv(tmp_path / "one.csv", [GOOD[0]])
+    assert "1 row: 1 new" in cli("lead", "import", str(one), "--dry-run").stderr
+    duplicated = write_csv(tmp_path / "dup.csv", [*GOOD, GOOD[0]])
+    report = dry_run(cli, 1, str(duplicated))
+    assert report["summary"] == {
+        "rows": 4,
+        "new": 3,
+        "duplicate": 1,
+        "invalid": 0,
+        "warnings": 0,
+    }
+    assert count(team, "leads") == 0
 
 
 def test_one_invalid_row_refuses_the_whole_file(cli: Cli, team: str, tmp_path: Path) -> None:
@@ -211,7 +254,7 @@ def test_bad_input_names_row_and_field_and_changes_nothing(
 
 def test_dry_run_names_the_field_of_each_bad_input(cli: Cli, team: str, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "leads.csv", [GOOD[0], *(row for _why, row, _n in BAD_INPUT)])
-    report = import_ok(cli, str(path), "--dry-run")
+    report = problems(dry_run(cli, 2, str(path)))
     assert [(r["row"], r["field"]) for r in report] == [
         (3, "company"),
         (4, "company"),
@@ -317,7 +360,7 @@ def test_duplicates_against_the_database_name_the_record_and_owner(
         "row 3: Duplicate (撞单): customer 1 杭州云栖科技有限公司 (lead 1) already belongs to "
         "li.na, matched by phone.",
     )
-    report = import_ok(cli, str(second), "--dry-run")
+    report = problems(dry_run(cli, 1, str(second)))
     assert report[0]["kind"] == "duplicate"
     assert report[0]["column"] == "手机"
     same_name = write_csv(
@@ -341,7 +384,7 @@ def test_duplicates_within_the_file_name_the_earlier_row(
         1,
         "2 of 5 rows are duplicates; first, row 5: Duplicate of row 2 (by company name).",
     )
-    report = import_ok(cli, str(path), "--dry-run")
+    report = problems(dry_run(cli, 1, str(path)))
     assert [(r["row"], r["problem"]) for r in report] == [
         (5, "Duplicate of row 2 (by company name)."),
         (6, "Duplicate of row 3 (by email)."),
@@ -614,3 +657,199 @@ def test_rows_added_between_checking_and_writing_are_caught(
     finally:
         workspace.dispose()
     assert count(team, "leads") == 1
+
+
+def test_options_that_do_not_apply_are_refused_with_undo_and_list(
+    cli: Cli, team: str, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "leads.csv", GOOD)
+    assert cli("lead", "import", str(path)).exit_code == 0
+    # --dry-run with --undo once undid the batch for real.
+    assert_refused_unchanged(
+        cli,
+        team,
+        ["lead", "import", "--undo", "1", "--dry-run"],
+        2,
+        "--dry-run applies only to importing a FILE, not to --undo.",
+    )
+    assert count(team, "leads") == 3
+    assert_refused_unchanged(
+        cli,
+        team,
+        ["lead", "import", "--list", "--map", "a=company", "--source", "web", "--owner", "li.na"],
+        2,
+        "--map, --source, --owner apply only to importing a FILE, not to --list.",
+    )
+    for option in (["--skip-invalid"], ["--rejects", "x.csv"], ["--lost-reason", "price"]):
+        result = cli("lead", "import", "--undo", "1", *option)
+        assert_one_line_error(result, 2)
+        assert option[0] in result.stderr
+    assert count(team, "leads") == 3
+    assert cli("lead", "import", "--undo", "1").exit_code == 0
+
+
+CRM_HEADER = [*HEADER, "外部编号"]
+
+
+def test_one_customer_with_several_deals_imports_as_one_customer(
+    cli: Cli, team: str, tmp_path: Path
+) -> None:
+    yunqi = GOOD[0][:8]
+    rows = [
+        [*yunqi, "", "CRM-1"],
+        # A second deal of the same customer, with the same contact: the contact is reused.
+        [*yunqi[:7], "30000", "", "CRM-2"],
+        # A third deal with another contact of that customer.
+        ["杭州云栖科技有限公司", "孙丽", "13600136000", "", "", "", "website", "", "", "CRM-3"],
+        # The first deal again: a duplicate.
+        [*yunqi, "", "CRM-1"],
+        # Another company with the first deal's phone: a duplicate.
+        ["北京华兴科技", "赵敏", "13800138000", "", "北京", "", "展会", "", "", "CRM-5"],
+        # The same company without an identity of its own: a duplicate.
+        [*yunqi, "", ""],
+        # Another owner: not the same customer's deal, a duplicate.
+        [*yunqi, "li.na", "CRM-7"],
+    ]
+    path = write_csv(tmp_path / "crm.csv", rows, header=CRM_HEADER)
+    report = problems(dry_run(cli, 1, str(path)))
+    assert [(r["row"], r["kind"], r["problem"]) for r in report] == [
+        (5, "duplicate", "Duplicate of row 2 (by company name)."),
+        (6, "duplicate", "Duplicate of row 2 (by phone)."),
+        (7, "duplicate", "Duplicate of row 2 (by company name)."),
+        (8, "duplicate", "Duplicate of row 2 (by company name)."),
+    ]
+    deals = write_csv(tmp_path / "deals.csv", rows[:3], header=CRM_HEADER)
+    result = cli("lead", "import", str(deals))
+    assert result.exit_code == 0, result.stderr
+    assert "Imported 3 leads" in result.stderr
+    assert "warning" not in result.stderr  # a further deal is not a similar name
+    assert count(team, "customers") == 1
+    assert query(team, "SELECT name, phone FROM contacts ORDER BY id") == [
+        ("张伟", "+8613800138000"),
+        ("孙丽", "+8613600136000"),
+    ]
+    assert query(
+        team,
+        "SELECT l.external_ref, l.customer_id, k.name, l.amount_fen FROM leads l "
+        "LEFT JOIN contacts k ON k.id = l.contact_id ORDER BY l.id",
+    ) == [
+        ("CRM-1", 1, "张伟", 12_000_000),
+        ("CRM-2", 1, "张伟", 3_000_000),
+        ("CRM-3", 1, "孙丽", None),
+    ]
+    # Against the database a known company stays a duplicate (撞单), deals or not.
+    again = write_csv(tmp_path / "again.csv", [[*yunqi, "", "CRM-9"]], header=CRM_HEADER)
+    result = cli("lead", "import", str(again))
+    assert result.exit_code == 1
+    assert "Duplicate (撞单)" in result.stderr
+    assert cli("lead", "import", "--undo", "1").exit_code == 0
+    assert count(team, "customers") == count(team, "contacts") == count(team, "leads") == 0
+
+
+def test_a_further_deal_is_refused_with_its_customers_row(
+    cli: Cli, team: str, tmp_path: Path
+) -> None:
+    first = write_csv(tmp_path / "first.csv", [GOOD[2]])
+    assert cli("lead", "import", str(first)).exit_code == 0
+    # Row 2 matches the database by phone; row 3 is a further deal of row 2's customer.
+    rows = [
+        ["新公司", "王强", "13700137000", "", "", "", "展会", "", "", "A-1"],
+        ["新公司", "", "", "", "", "", "展会", "", "", "A-2"],
+        [*GOOD[1], "A-3"],
+    ]
+    path = write_csv(tmp_path / "deals.csv", rows, header=CRM_HEADER)
+    report = import_ok(cli, str(path), "--skip-invalid")
+    assert [(r["row"], r["kind"]) for r in report] == [(2, "duplicate"), (3, "duplicate")]
+    assert "row 2, which is not imported" in str(report[1]["problem"])
+    assert count(team, "customers") == 2
+
+
+def test_rejects_file_escapes_formula_cells_like_the_export(
+    cli: Cli, team: str, tmp_path: Path
+) -> None:
+    formula = "=cmd|' /C calc'!A0"
+    bad = [formula, "赵敏", "12345", "", "", "", "展会", "", ""]
+    path = write_csv(tmp_path / "leads.csv", [GOOD[0], bad])
+    assert cli("lead", "import", str(path), "--skip-invalid").exit_code == 0
+    with (tmp_path / "leads.rejects.csv").open(encoding="utf-8-sig", newline="") as handle:
+        lines = list(csv.reader(handle))
+    assert lines[1][2] == "'" + formula
+    assert lines[1][4] == "12345"
+    # Fixed and imported again, the cell reads back as it was.
+    fixed = write_csv(
+        tmp_path / "fixed.csv", [[lines[1][2], "赵敏", "", "", "", "", "展会", "", ""]]
+    )
+    assert cli("lead", "import", str(fixed)).exit_code == 0
+    assert query(team, "SELECT name FROM customers ORDER BY id")[-1] == (formula,)
+
+
+def test_lost_reason_option_fills_lost_rows_without_one(
+    cli: Cli, team: str, tmp_path: Path
+) -> None:
+    header = ["Account Name", "Lead Source", "Stage", "Created Date", "Close Date", "流失原因"]
+    rows = [
+        ["杭州云栖科技有限公司", "web", "lost", "2024-01-02", "2024-03-01", ""],
+        ["上海华信电子有限公司", "web", "lost", "2024-01-02", "2024-03-01", "no-budget"],
+        ["深圳腾达电子有限公司", "web", "proposal", "2024-01-02", "", ""],
+    ]
+    path = write_csv(tmp_path / "lost.csv", rows, header=header)
+    result = cli("lead", "import", str(path))
+    assert result.exit_code == 2
+    assert "A lost lead needs its lost reason (column 流失原因)" in result.stderr
+    assert "Ignored columns" not in result.stderr  # every header is known
+    result = cli("lead", "import", str(path), "--lost-reason", "price")
+    assert result.exit_code == 0, result.stderr
+    assert query(team, "SELECT stage, lost_reason FROM leads ORDER BY id") == [
+        ("lost", "price"),
+        ("lost", "no-budget"),
+        ("proposal", None),
+    ]
+    bad = cli("lead", "import", str(path), "--lost-reason", "nonsense")
+    assert_one_line_error(bad, 2)
+    assert "--lost-reason" in bad.stderr
+
+
+def test_closed_won_from_another_crm_imports(cli: Cli, team: str, tmp_path: Path) -> None:
+    from salesflow.workflow.errors import SalesflowError
+    from salesflow.workflow.glossary import STAGES, parse_code
+
+    try:
+        parse_code(STAGES, "Closed Won", field="stage")
+    except SalesflowError:
+        pytest.skip("stage aliases such as 'Closed Won' are not in the glossary yet")
+    header = ["Account Name", "Lead Source", "Stage", "Created Date", "Closed Date"]
+    path = write_csv(
+        tmp_path / "won.csv",
+        [["杭州云栖科技有限公司", "web", "Closed Won", "2024-01-02", "2024-03-01"]],
+        header=header,
+    )
+    result = cli("lead", "import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert query(team, "SELECT stage FROM leads") == [("won",)]
+
+
+def test_xlsx_formula_without_a_computed_value_is_invalid(
+    cli: Cli, team: str, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(GOOD[0])
+    sheet.append([*GOOD[1][:7], "=1000*50", ""])
+    workbook.save(tmp_path / "formula.xlsx")
+    report = problems(dry_run(cli, 2, str(tmp_path / "formula.xlsx")))
+    assert report == [
+        {
+            "row": 3,
+            "kind": "invalid",
+            "field": "amount",
+            "column": "预计金额",
+            "problem": "The cell holds a formula without a computed value (column 预计金额); "
+            "open and save the file in Excel.",
+        }
+    ]
+    assert_refused_unchanged(
+        cli, team, ["lead", "import", str(tmp_path / "formula.xlsx")], 2, "row 3: The cell"
+    )

@@ -22,8 +22,9 @@ def _walk(command: Any, path: str = "salesflow") -> list[tuple[str, Any]]:
 def test_every_command_and_option_has_help() -> None:
     import typer.main
 
-    from salesflow.cli.main import app
+    from salesflow.cli.main import app, register_lead_commands
 
+    register_lead_commands()
     root = typer.main.get_command(app)
     missing = []
     for path, command in _walk(root):
@@ -79,3 +80,10 @@ def test_unknown_command_is_exit_2(cli: Cli) -> None:
     result = cli("frobnicate")
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ")
+
+
+def test_group_without_command_shows_help_and_no_empty_error(cli: Cli) -> None:
+    result = cli("lead")
+    assert result.exit_code == 2
+    assert "Usage" in result.stdout
+    assert "Error" not in result.stderr

@@ -349,3 +349,67 @@ def test_unreadable_files_are_refused(
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="There is no file"):
         open_lead_file(tmp_path / "nope.csv")
+
+
+def test_a_bad_byte_is_found_on_its_row_with_old_mac_line_ends(tmp_path: Path) -> None:
+    # Old Mac Excel saves "CSV (Macintosh)": lone carriage returns, a one-byte encoding.
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"company,contact\rCaf\xba x,y\r")
+    with pytest.raises(InputError) as caught:
+        open_lead_file(path)
+    assert "byte 0xBA on row 2" in caught.value.message
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_bytes(b'company,notes\n"A","two\nlines"\nB,\xba x\n')
+    with pytest.raises(InputError) as caught:
+        open_lead_file(quoted)
+    assert "on row 3" in caught.value.message
+
+
+def test_other_crms_headers_map_to_fields() -> None:
+    headers = [
+        "Account Name",
+        "Lead Source",
+        "Close Date",
+        "Created Date",
+        "流失原因",
+        "Closed Date",
+        "Date Closed",
+        "Create Date",
+        "输单原因",
+        "成交日期",
+        "关闭日期",
+    ]
+    table = table_from_rows("crm.csv", headers, [])
+    assert table.columns == {
+        "company": 0,
+        "source": 1,
+        "closed_at": 2,
+        "created_at": 3,
+        "lost_reason": 4,
+    }
+    for header, name in (
+        ("Closed Date", "closed_at"),
+        ("Date Closed", "closed_at"),
+        ("Create Date", "created_at"),
+        ("输单原因", "lost_reason"),
+        ("成交日期", "closed_at"),
+        ("关闭日期", "closed_at"),
+    ):
+        assert table_from_rows("x.csv", ["company", header], []).columns[name] == 1
+
+
+def test_a_formula_cell_without_a_computed_value_is_marked(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["company", "amount", "notes"])
+    sheet.append(["A", "=1+1", "=B2"])
+    sheet.append(["B", 5, "x"])
+    workbook.save(tmp_path / "f.xlsx")
+    with open_lead_file(tmp_path / "f.xlsx") as table:
+        rows = list(table.rows)
+    assert [(r.number, r.cells, r.formula_columns) for r in rows] == [
+        (2, ("A", None, None), (1, 2)),
+        (3, ("B", "5", "x"), ()),
+    ]

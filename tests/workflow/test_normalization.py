@@ -12,6 +12,7 @@ from salesflow.workflow.contacts import (
     normalize_wechat,
 )
 from salesflow.workflow.errors import InputError
+from salesflow.workflow.glossary import LOST_REASONS, SOURCES, STAGES, parse_code
 from salesflow.workflow.money import format_yuan, parse_amount, yuan_text
 from salesflow.workflow.regions import normalize_region
 
@@ -155,3 +156,28 @@ def test_amount_display() -> None:
     assert format_yuan(12_345_650) == "¥123,456.50"
     assert yuan_text(12_345_650) == "123456.50"
     assert format_yuan(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("table", "raw", "code"),
+    [
+        (SOURCES, "来电", "phone"),
+        (SOURCES, "名录", "list"),
+        (SOURCES, "Trade Show", "trade-show"),
+        (SOURCES, "转介绍", "referral"),
+        (STAGES, "Closed Won", "won"),
+        (STAGES, "closed_lost", "lost"),
+        (STAGES, "需求确认", "qualified"),
+        (LOST_REASONS, "价格原因", "price"),
+        (LOST_REASONS, "价格", "price"),
+    ],
+)
+def test_codes_accept_labels_and_everyday_aliases(
+    table: dict[str, tuple[str, str]], raw: str, code: str
+) -> None:
+    assert parse_code(table, raw, field="--x") == code
+
+
+def test_unknown_code_names_the_field() -> None:
+    with pytest.raises(InputError, match="--source"):
+        parse_code(SOURCES, "fax", field="--source")

@@ -1,12 +1,13 @@
 """``salesflow lead``: capture, find, grade, import and export leads.
 
 The commands live in small modules of this package, each adding its commands to the one
-Typer app defined in :mod:`salesflow.cli.lead.app`; importing the package registers them.
+Typer app of :mod:`salesflow.cli.lead.app`. :func:`register_commands` imports them; the
+root command does so only when a ``lead`` command runs, because Typer builds every
+registered command's options just to print the top-level help.
 """
 
 from __future__ import annotations
 
-from salesflow.cli.lead import capture, dedupe, finding, grading, transfer  # noqa: F401
-from salesflow.cli.lead.app import app
 
-__all__ = ["app"]
+def register_commands() -> None:
+    from salesflow.cli.lead import capture, dedupe, finding, grading, transfer  # noqa: F401

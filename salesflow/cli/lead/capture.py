@@ -20,9 +20,9 @@ import typer
 from salesflow.cli import context
 from salesflow.cli.lead import fields
 from salesflow.cli.lead.app import app
-from salesflow.cli.output import FormatOption, OutputFormat
+from salesflow.cli.output import Column, FormatOption, OutputFormat, render_record
 from salesflow.i18n import _
-from salesflow.workflow.glossary import SOURCES, label
+from salesflow.workflow.glossary import SOURCES, STAGES, label
 
 if TYPE_CHECKING:
     from salesflow.store.database import Workspace
@@ -149,21 +149,28 @@ def _report(result: CaptureResult, fmt: OutputFormat) -> None:
         }
         for m in result.warnings
     ]
+    data: dict[str, Any] = {
+        "id": lead.id,
+        "customer_id": customer.id,
+        "company": customer.name,
+        "owner": result.owner,
+        "source": lead.source,
+        "stage": lead.stage,
+        "attached": result.attached,
+        "next_step": step.code if step else None,
+        "next_step_due": step.due if step else None,
+    }
     if fmt is OutputFormat.json:
-        data = {
-            "id": lead.id,
-            "customer_id": customer.id,
-            "company": customer.name,
-            "owner": result.owner,
-            "source": lead.source,
-            "stage": lead.stage,
-            "attached": result.attached,
-            "next_step": {"code": step.code, "due": step.due.isoformat()} if step else None,
-            "similar": [{k: v for k, v in w.items() if k != "record"} for w in warnings],
-        }
+        data["similar"] = [{k: v for k, v in w.items() if k != "record"} for w in warnings]
+        data["next_step"] = (
+            {"code": step.code, "due": step.due.isoformat()} if step is not None else None
+        )
+        data.pop("next_step_due")
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif fmt is OutputFormat.table:
+        print(lead.id)  # just the number, so a script can capture it
     else:
-        print(lead.id)
+        render_record(data, _added_columns(), fmt)
     for warning in warnings:
         context.note(
             _("Similar customer: {record}, owner {owner} ({why}, {score}).").format(
@@ -183,6 +190,20 @@ def _report(result: CaptureResult, fmt: OutputFormat) -> None:
         context.note(
             _("Next step: {step}.").format(step=next_step_text(step.code, step.due, lead.id))
         )
+
+
+def _added_columns() -> list[Column]:
+    return [
+        Column("id", _("Lead")),
+        Column("customer_id", _("Customer")),
+        Column("company", _("Company")),
+        Column("owner", _("Owner")),
+        Column("source", _("Source"), show=lambda code: label(SOURCES, code)),
+        Column("stage", _("Stage"), show=lambda code: label(STAGES, code)),
+        Column("attached", _("Attached")),
+        Column("next_step", _("Next step")),
+        Column("next_step_due", _("Due")),
+    ]
 
 
 def _session_of(obj: Any) -> Any:

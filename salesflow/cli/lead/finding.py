@@ -17,7 +17,7 @@ from salesflow.cli import context
 from salesflow.cli.lead import fields
 from salesflow.cli.lead.app import app
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render
-from salesflow.i18n import _
+from salesflow.i18n import _, ngettext
 from salesflow.workflow.contacts import format_phone
 from salesflow.workflow.glossary import SOURCES, STAGES, label
 from salesflow.workflow.money import format_yuan
@@ -154,6 +154,7 @@ def list_(
     limit: Annotated[int, typer.Option("--limit", help=_("Show at most N leads."))] = 50,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
+    from salesflow.workflow.assignment import ASSIGNS
     from salesflow.workflow.lead_views import find_leads, parse_since
 
     since = parse_since(created_since) if created_since is not None else None
@@ -174,6 +175,7 @@ def list_(
             sort=sort,
             limit=limit,
         )
+        assigns = actor.role in ASSIGNS
     if fmt in (OutputFormat.json, OutputFormat.csv):
         render(page.rows, [Column(key, key) for key in DATA_KEYS], fmt)
     else:
@@ -187,11 +189,14 @@ def list_(
             empty_message=_("No leads match."),
         )
     overdue = sum(1 for row in page.rows if row.assignment_overdue)
-    if overdue:
+    if overdue and assigns:  # the pool is the manager's to assign (SPEC §2.1)
         context.note(
-            _(
-                "{count} unassigned lead(s) waited more than one working day: "
-                "'salesflow lead assign ID --to USER'."
+            ngettext(
+                "{count} unassigned lead waited more than one working day: "
+                "'salesflow lead assign ID --to USER'.",
+                "{count} unassigned leads waited more than one working day: "
+                "'salesflow lead assign ID --to USER'.",
+                overdue,
             ).format(count=overdue)
         )
     if page.more:

@@ -141,7 +141,13 @@ def grade(
     with context.acting(write=True) as (session, actor):
         result = grade_lead(session, actor, number, **values)
     show_grade(result, fmt)
-    if result.previous_grade and result.previous_grade != result.grade:
+    if not result.recorded:
+        context.note(
+            _(
+                "Nothing changed since the last grading of lead {id}: {grade}, score {score}."
+            ).format(id=result.lead_id, grade=result.grade, score=result.score)
+        )
+    elif result.previous_grade and result.previous_grade != result.grade:
         context.note(
             _("Graded lead {id}: {grade} (was {previous}), score {score}.").format(
                 id=result.lead_id,

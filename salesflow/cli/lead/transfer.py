@@ -1,7 +1,9 @@
 """``salesflow lead import`` and ``lead export``: leads in and out of files.
 
 ``lead import FILE`` checks every row and writes all or nothing; ``--dry-run`` only reports,
-``--skip-invalid`` writes the valid rows and the rest to a rejects file. The same command
+``--skip-invalid`` writes the valid rows and the rest to a rejects file. A dry run exits
+with the code the import would give (2 invalid rows, 1 duplicates only, else 0). Options of
+importing a FILE are refused with ``--list`` and ``--undo``. The same command
 lists past imports (``--list``) and removes one (``--undo BATCH``), so everything about
 imports is found under one name. The per-row report is data (stdout, in ``--format``); the
 summary, ignored columns and the progress bar go to stderr.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,7 +27,11 @@ from salesflow.i18n import _, ngettext
 from salesflow.workflow.errors import InputError
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salesflow.store.models import User
     from salesflow.workflow.imports import ImportPlan
+    from salesflow.workflow.lead_files import LeadTable
 
 # Files with more rows than this get a progress bar (when stderr is a terminal).
 PROGRESS_FROM_ROWS = 2000
@@ -110,10 +117,34 @@ def progress_bar() -> Iterator[ProgressBar]:
         bar.stop()
 
 
+@dataclass(frozen=True)
+class Defaults:
+    """The values given to rows that have none: --source, --owner, --lost-reason."""
+
+    source: str | None
+    owner: str | None
+    lost_reason: str | None
+
+    def plan(self, session: Session, actor: User, table: LeadTable, bar: ProgressBar) -> ImportPlan:
+        from salesflow.workflow.imports import plan_import
+
+        return plan_import(
+            session,
+            actor,
+            table,
+            source=self.source,
+            owner=self.owner,
+            lost_reason=self.lost_reason,
+            progress=bar,
+        )
+
+
 def _summary(plan: ImportPlan) -> str:
-    return _("{rows} rows: {new} new, {duplicate} duplicate, {invalid} invalid").format(
-        rows=plan.rows, new=plan.new, duplicate=plan.duplicate, invalid=plan.invalid
-    ) + (
+    return ngettext(
+        "{rows} row: {new} new, {duplicate} duplicate, {invalid} invalid",
+        "{rows} rows: {new} new, {duplicate} duplicate, {invalid} invalid",
+        plan.rows,
+    ).format(rows=plan.rows, new=plan.new, duplicate=plan.duplicate, invalid=plan.invalid) + (
         ngettext("; {count} warning", "; {count} warnings", plan.warnings).format(
             count=plan.warnings
         )
@@ -192,6 +223,14 @@ def import_(
             help=_("Owner of rows that name none ('-': unassigned)."),
         ),
     ] = None,
+    lost_reason: Annotated[
+        str | None,
+        typer.Option(
+            "--lost-reason",
+            metavar="CODE",
+            help=_("Lost reason of lost rows that have none (e.g. for a migration)."),
+        ),
+    ] = None,
     undo: Annotated[
         int | None,
         typer.Option("--undo", metavar="BATCH", help=_("Remove everything import BATCH added.")),
@@ -209,6 +248,27 @@ def import_(
             _("Give exactly one of FILE, --undo BATCH or --list."),
             hint=_("'salesflow lead import --help' shows the options."),
         )
+    file_only = [
+        name
+        for name, given in (
+            ("--map", mapping is not None),
+            ("--dry-run", dry_run),
+            ("--skip-invalid", skip_invalid),
+            ("--rejects", rejects is not None),
+            ("--source", source is not None),
+            ("--owner", owner is not None),
+            ("--lost-reason", lost_reason is not None),
+        )
+        if given
+    ]
+    if file is None and file_only:
+        raise InputError(
+            ngettext(
+                "{options} applies only to importing a FILE, not to {action}.",
+                "{options} apply only to importing a FILE, not to {action}.",
+                len(file_only),
+            ).format(options=", ".join(file_only), action=chosen[0]),
+        )
     if undo is not None:
         _undo(undo)
         return
@@ -218,10 +278,11 @@ def import_(
     assert file is not None
     if rejects is not None and not skip_invalid:
         raise InputError(_("--rejects goes with --skip-invalid."))
+    defaults = Defaults(source=source, owner=owner, lost_reason=lost_reason)
     if dry_run:
-        _dry_run(file, mapping=mapping, source=source, owner=owner, fmt=fmt)
+        _dry_run(file, mapping=mapping, defaults=defaults, fmt=fmt)
         return
-    from salesflow.workflow.imports import plan_import, write_import
+    from salesflow.workflow.imports import write_import
     from salesflow.workflow.lead_files import open_lead_file
 
     # Checked in a read-only transaction, then written in a short writing one (which looks
@@ -232,7 +293,7 @@ def import_(
             context.acting_in(workspace) as (session, actor),
             open_lead_file(file, mapping=mapping) as table,
         ):
-            plan = plan_import(session, actor, table, source=source, owner=owner, progress=bar)
+            plan = defaults.plan(session, actor, table, bar)
         bar.stop()
         _note_ignored(plan)  # before a refusal too: an ignored column may be the reason
         with context.acting_in(workspace, write=True) as (session, actor):
@@ -274,10 +335,8 @@ def import_(
         )
 
 
-def _dry_run(
-    file: Path, *, mapping: str | None, source: str | None, owner: str | None, fmt: OutputFormat
-) -> None:
-    from salesflow.workflow.imports import plan_import
+def _dry_run(file: Path, *, mapping: str | None, defaults: Defaults, fmt: OutputFormat) -> None:
+    """Report every problem; exit with the code the import itself would give."""
     from salesflow.workflow.lead_files import open_lead_file
 
     with (
@@ -285,14 +344,39 @@ def _dry_run(
         context.acting() as (session, actor),
         open_lead_file(file, mapping=mapping) as table,
     ):
-        plan = plan_import(session, actor, table, source=source, owner=owner, progress=bar)
+        plan = defaults.plan(session, actor, table, bar)
     bar.stop()
     _note_ignored(plan)
-    _report(plan, fmt)
+    if fmt is OutputFormat.json:
+        _json_report(plan)
+    else:
+        _report(plan, fmt)
     context.note(
         _("Dry run of {file}: {summary}. Nothing was written.").format(
             file=plan.file_name, summary=_summary(plan)
         )
+    )
+    code = 2 if plan.invalid else 1 if plan.duplicate else 0
+    if code:
+        raise typer.Exit(code)
+
+
+def _json_report(plan: ImportPlan) -> None:
+    """One object: the counts, and the problems as the other formats list them."""
+    import json
+    from dataclasses import asdict
+
+    summary = {
+        "rows": plan.rows,
+        "new": plan.new,
+        "duplicate": plan.duplicate,
+        "invalid": plan.invalid,
+        "warnings": plan.warnings,
+    }
+    keys = [c.key for c in problem_columns()]
+    problems = [{k: asdict(p)[k] for k in keys} for p in plan.problems]
+    sys.stdout.write(
+        json.dumps({"summary": summary, "problems": problems}, ensure_ascii=False, indent=2) + "\n"
     )
 
 
@@ -301,16 +385,18 @@ def _undo(batch: int) -> None:
 
     with context.acting(write=True) as (session, actor):
         result = undo_import(session, actor, batch)
+    removed = _("{leads}, {contacts} and {customers}").format(
+        leads=ngettext("{count} lead", "{count} leads", result.leads).format(count=result.leads),
+        contacts=ngettext("{count} contact", "{count} contacts", result.contacts).format(
+            count=result.contacts
+        ),
+        customers=ngettext("{count} customer", "{count} customers", result.customers).format(
+            count=result.customers
+        ),
+    )
     context.note(
-        _(
-            "Undid import batch {batch} ({file}): removed {leads} leads, {contacts} contacts "
-            "and {customers} customers."
-        ).format(
-            batch=result.batch,
-            file=result.file_name,
-            leads=result.leads,
-            contacts=result.contacts,
-            customers=result.customers,
+        _("Undid import batch {batch} ({file}): removed {removed}.").format(
+            batch=result.batch, file=result.file_name, removed=removed
         )
     )
 
