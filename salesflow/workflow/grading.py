@@ -392,54 +392,44 @@ def grade_lead(
     same_types = (given.value_type in (None, customer.value_type)) and (
         given.personality in (None, customer.personality)
     )
-    if (
+    unchanged = (
         last is not None
         and same_types
         and last.rubric == in_use.ident
         and last.breakdown == breakdown_json(scored.breakdown)
         and last.value_type == customer.value_type
         and last.personality == customer.personality
-    ):
-        # Nothing new to record: the history keeps real changes of view only.
-        return GradeResult(
+    )
+    graded_at = now
+    if last is not None and unchanged:
+        graded_at = last.graded_at  # nothing new: the history keeps real changes of view only
+    else:
+        customer.employees = inputs.employees
+        customer.founded_year = inputs.founded_year
+        if given.value_type is not None:
+            customer.value_type = given.value_type
+        if given.personality is not None:
+            customer.personality = given.personality
+        lead.budget_fen = inputs.budget_fen
+        lead.need_fit = inputs.need_fit
+        lead.likelihood = inputs.likelihood
+        lead.decision_maker_reached = inputs.decision_maker
+        lead.grade = scored.grade
+        lead.score = scored.total
+        lead.updated_at = now
+        record = LeadGrade(
             lead_id=lead_id,
-            customer=customer.name,
-            score=last.score,
-            grade=last.grade,
-            previous_grade=previous,
-            breakdown=scored.breakdown,
+            graded_at=now,
+            graded_by_id=actor.id,
+            score=scored.total,
+            grade=scored.grade,
+            breakdown=breakdown_json(scored.breakdown),
             value_type=customer.value_type,
             personality=customer.personality,
             rubric=in_use.ident,
-            graded_at=last.graded_at,
-            recorded=False,
         )
-    customer.employees = inputs.employees
-    customer.founded_year = inputs.founded_year
-    if given.value_type is not None:
-        customer.value_type = given.value_type
-    if given.personality is not None:
-        customer.personality = given.personality
-    lead.budget_fen = inputs.budget_fen
-    lead.need_fit = inputs.need_fit
-    lead.likelihood = inputs.likelihood
-    lead.decision_maker_reached = inputs.decision_maker
-    lead.grade = scored.grade
-    lead.score = scored.total
-    lead.updated_at = now
-    record = LeadGrade(
-        lead_id=lead_id,
-        graded_at=now,
-        graded_by_id=actor.id,
-        score=scored.total,
-        grade=scored.grade,
-        breakdown=breakdown_json(scored.breakdown),
-        value_type=customer.value_type,
-        personality=customer.personality,
-        rubric=in_use.ident,
-    )
-    session.add_all([customer, lead, record])
-    session.flush()
+        session.add_all([customer, lead, record])
+        session.flush()
     return GradeResult(
         lead_id=lead_id,
         customer=customer.name,
@@ -450,7 +440,8 @@ def grade_lead(
         value_type=customer.value_type,
         personality=customer.personality,
         rubric=in_use.ident,
-        graded_at=now,
+        graded_at=graded_at,
+        recorded=not unchanged,
     )
 
 
