@@ -279,6 +279,10 @@ class Lead(SQLModel, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("import_batches.id"), nullable=True, index=True),
     )
+    # When the newest activity on the lead happened (for overdue follow-ups, SPEC §4 cadence).
+    last_activity_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True, index=True)
+    )
 
 
 class LeadGrade(SQLModel, table=True):
@@ -312,3 +316,31 @@ class LeadGrade(SQLModel, table=True):
     value_type: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
     personality: str | None = Field(default=None, sa_column=Column(String(20), nullable=True))
     rubric: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+ACTIVITY_KIND_CODES = ("call", "visit", "meeting", "email", "wechat", "note")
+
+
+class Activity(SQLModel, table=True):
+    """One logged contact with a lead (a call, a visit, ...) and the next step it set."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        CheckConstraint(_in_list("kind", ACTIVITY_KIND_CODES), name="kind"),
+        Index("ix_activities_lead_occurred", "lead_id", "occurred_at"),
+        Index("ix_activities_user_occurred", "user_id", "occurred_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int = Field(sa_column=Column(Integer, ForeignKey("leads.id"), nullable=False))
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False))
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id"), nullable=False))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    occurred_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    outcome: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    next_date: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    next_action: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )

@@ -68,6 +68,15 @@ PERSONALITIES: dict[str, tuple[str, str]] = {
     "rational": ("Shrewd and rational", "精明理智"),
 }
 
+ACTIVITY_KINDS: dict[str, tuple[str, str]] = {
+    "call": ("Phone call", "电话沟通"),
+    "visit": ("Visit", "上门拜访"),
+    "meeting": ("Meeting at our office", "来司面谈"),
+    "email": ("Email", "邮件"),
+    "wechat": ("WeChat", "微信"),
+    "note": ("Note", "备注"),
+}
+
 GRADES: dict[str, tuple[str, str]] = {
     "A": ("A — key customer, follow weekly", "A类 重点客户"),
     "B": ("B — good customer, every two weeks", "B类 一般客户"),
@@ -113,11 +122,21 @@ STAGE_ALIASES = {
     "谈判": "negotiation",
 }
 LOST_REASON_ALIASES = {"价格": "price", "预算": "no-budget", "竞品": "competitor"}
+ACTIVITY_KIND_ALIASES = {
+    "phone": "call",
+    "电话": "call",
+    "拜访": "visit",
+    "面谈": "meeting",
+    "会议": "meeting",
+    "mail": "email",
+    "weixin": "wechat",
+}
 # Looked up by the table itself: the tables are module constants, never rebuilt.
 _ALIASES: dict[int, dict[str, str]] = {
     id(SOURCES): SOURCE_ALIASES,
     id(STAGES): STAGE_ALIASES,
     id(LOST_REASONS): LOST_REASON_ALIASES,
+    id(ACTIVITY_KINDS): ACTIVITY_KIND_ALIASES,
 }
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, func, select
 
 from salesflow.store.models import Contact, Customer, ImportBatch, Lead, LeadGrade, User
+from salesflow.workflow.activities import latest_activities
 from salesflow.workflow.capture import suggest_next_step
 from salesflow.workflow.grading import GradeView, latest_grade
 from salesflow.workflow.lead_access import customer_of, lead_for_reading
@@ -21,6 +22,7 @@ from salesflow.workflow.money import yuan_text
 from salesflow.workflow.workdays import assignment_overdue, local_date
 
 CLOSED_STAGES = frozenset({"won", "lost"})
+CARD_ACTIVITIES = 20  # the newest ones; 'activity list --lead ID' shows them all
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,16 @@ class NextStepView:
 
 @dataclass(frozen=True)
 class ActivityView:
-    """A logged contact (calls, visits, ...): filled once activities are recorded."""
+    """A logged contact (a call, a visit, ...), newest first on the card."""
 
     id: int
     kind: str
     occurred_at: datetime
     user: str | None
     summary: str
+    outcome: str | None = None
+    next_date: date | None = None
+    next_action: str | None = None
 
 
 @dataclass(frozen=True)
@@ -213,5 +218,17 @@ def lead_card(
         contacts=_contacts(session, customer.id or 0, lead.contact_id),
         grading=grading,
         grade_history=history,
-        activities=[],  # Activities (calls, visits, ...) arrive with the activity log.
+        activities=[
+            ActivityView(
+                id=row.id,
+                kind=row.kind,
+                occurred_at=row.occurred_at,
+                user=row.user,
+                summary=row.summary,
+                outcome=row.outcome,
+                next_date=row.next_date,
+                next_action=row.next_action,
+            )
+            for row in latest_activities(session, lead.id, limit=CARD_ACTIVITIES)
+        ],
     )

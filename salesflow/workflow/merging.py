@@ -29,7 +29,7 @@ from sqlmodel import Session, SQLModel, col, func, select
 
 from salesflow.i18n import _, ngettext
 from salesflow.store.audit import record_event
-from salesflow.store.models import Contact, Customer, Lead, LeadGrade, User
+from salesflow.store.models import Activity, Contact, Customer, Lead, LeadGrade, User
 from salesflow.workflow.errors import InputError, PermissionDenied
 from salesflow.workflow.lead_access import customer_of, lead_for_update, may_change
 from salesflow.workflow.roles import scope_kind
@@ -59,6 +59,7 @@ class Reference:
 
 MOVES_WITH_LEAD: tuple[Reference, ...] = (
     Reference(LeadGrade, "lead_id", "{n} grading", "{n} gradings"),
+    Reference(Activity, "lead_id", "{n} activity", "{n} activities"),
 )
 """What moves with a merged lead: rows that belong to a lead and follow it into the kept one.
 
@@ -71,6 +72,9 @@ register in :data:`REFERS_TO_CUSTOMER` and :data:`REFERS_TO_CONTACT` the same wa
 
 REFERS_TO_CUSTOMER: tuple[Reference, ...] = (
     Reference(Lead, "referrer_customer_id", "{n} referral", "{n} referrals"),
+    Reference(
+        Activity, "customer_id", "{n} activity of the company", "{n} activities of the company"
+    ),
 )
 """Columns pointing at a customer, repointed from a merged customer to the kept one.
 

@@ -30,6 +30,7 @@ from salesflow.cli.output import (
 from salesflow.i18n import _
 from salesflow.workflow.contacts import format_phone
 from salesflow.workflow.glossary import (
+    ACTIVITY_KINDS,
     GRADES,
     LOST_REASONS,
     PERSONALITIES,
@@ -242,12 +243,24 @@ def _activities(card: LeadCard) -> Section:
             Column("kind", _("Kind")),
             Column("user", _("By")),
             Column("summary", _("Summary")),
+            Column("outcome", _("Outcome")),
+            Column("next_step", _("Next step")),
         ],
         empty=_("No activities logged yet."),
     )
     for activity in card.activities:
+        step = " ".join(
+            part for part in (shown(activity.next_date), activity.next_action or "") if part
+        )
         activities.rows.append(
-            [shown(activity.occurred_at), activity.kind, activity.user or "", activity.summary]
+            [
+                shown(activity.occurred_at),
+                label(ACTIVITY_KINDS, activity.kind),
+                activity.user or "",
+                activity.summary,
+                activity.outcome or "",
+                step,
+            ]
         )
     return activities
 

@@ -1,0 +1,204 @@
+"""``salesflow activity``: log a contact with a lead and set its next step; list the log.
+
+``activity log`` asks, in a terminal, for what is missing (the kind, the summary, and the
+next step of an open lead); with ``--no-input`` or without a terminal a missing value is
+an error naming its option. It prints the new activity's number on stdout and the next
+step on stderr. ``activity list`` prints the log with the usual ``--format`` choices.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from salesflow.cli import context
+from salesflow.cli.output import Column, FormatOption, OutputFormat, render
+from salesflow.i18n import _
+
+if TYPE_CHECKING:
+    from salesflow.workflow.activities import LogResult
+
+app = typer.Typer(
+    help=_("Log calls, visits and other contacts with a lead, and list them (跟进记录)."),
+    no_args_is_help=True,
+)
+
+KIND_HELP = _("Kind of contact: call, visit, meeting, email, wechat or note (or its label).")
+DATE_FORMS = _("YYYY-MM-DD, today, tomorrow, +3d, +2w, friday, next monday, 下周一")
+
+
+def _kind_label(code: str) -> str:
+    from salesflow.workflow.glossary import ACTIVITY_KINDS, label
+
+    return label(ACTIVITY_KINDS, code)
+
+
+def _lead_is_open(number: int) -> bool:
+    """Whether the lead needs a next step; checks first that the actor may log on it."""
+    from salesflow.workflow.lead_access import lead_for_update
+    from salesflow.workflow.lead_input import CLOSED_STAGES
+
+    with context.acting(write=True) as (session, actor):
+        return lead_for_update(session, actor, number).stage not in CLOSED_STAGES
+
+
+def _ask_missing(
+    number: int, kind: str | None, summary: str | None, next_action: str | None
+) -> tuple[str, str, str | None]:
+    """The missing kind and summary, and an open lead's next step, asked in a terminal.
+
+    Without a terminal a missing kind or summary is an error naming its option; a missing
+    next step is left to the workflow, which knows whether the lead needs one.
+    """
+    from salesflow.cli.prompts import ask_choice, ask_text, can_prompt
+    from salesflow.workflow.glossary import ACTIVITY_KINDS
+
+    # Whether the lead may be logged on, and needs a next step, is known before asking.
+    is_open = can_prompt() and None in (kind, summary, next_action) and _lead_is_open(number)
+    if kind is None:
+        choices = [(code, _kind_label(code)) for code in ACTIVITY_KINDS]
+        kind = ask_choice(_("What kind of contact?"), choices, option="--kind")
+    if summary is None:
+        summary = ask_text(_("What happened?"), option="--summary")
+    if next_action is None and is_open:
+        next_action = ask_text(_("What is the next step?"), option="--next-action")
+    return kind, summary, next_action
+
+
+@app.command(
+    "log",
+    help=_(
+        "Log a contact with a lead and set its next step (required while the lead is open; "
+        "the date defaults to the grade's cadence: A 7, B 14, C 30 days)."
+    ),
+)
+def log(
+    lead_id: Annotated[
+        str, typer.Argument(metavar="LEAD", help=_("The lead number (42, #42 or L42)."))
+    ],
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help=KIND_HELP)] = None,
+    summary: Annotated[
+        str | None, typer.Option("--summary", "-s", help=_("What happened, in a sentence or two."))
+    ] = None,
+    outcome: Annotated[
+        str | None, typer.Option("--outcome", help=_("The result: what was agreed or learned."))
+    ] = None,
+    next_date: Annotated[
+        str | None,
+        typer.Option(
+            "--next-date",
+            metavar="DATE",
+            help=_("When the next step is due: {forms}.").format(forms=DATE_FORMS),
+        ),
+    ] = None,
+    next_action: Annotated[
+        str | None,
+        typer.Option("--next-action", metavar="TEXT", help=_("What the next step is.")),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            metavar="DATETIME",
+            help=_("When the contact happened, e.g. '2026-11-24 15:30' or yesterday (else now)."),
+        ),
+    ] = None,
+) -> None:
+    from salesflow.workflow.activities import log_activity
+    from salesflow.workflow.lead_access import parse_lead_id
+
+    number = parse_lead_id(lead_id, field="LEAD")
+    kind, summary, next_action = _ask_missing(number, kind, summary, next_action)
+    with context.acting(write=True) as (session, actor):
+        result = log_activity(
+            session,
+            actor,
+            number,
+            kind=kind,
+            summary=summary,
+            outcome=outcome,
+            next_date=next_date,
+            next_action=next_action,
+            occurred_at=at,
+        )
+    print(result.activity_id)
+    _tell_next_step(result)
+
+
+def _tell_next_step(result: LogResult) -> None:
+    context.note(
+        _("Logged {kind} {id} on lead {lead}.").format(
+            kind=_kind_label(result.kind), id=result.activity_id, lead=result.lead_id
+        )
+    )
+    if result.next_date is None:
+        return
+    when = result.next_date.isoformat()
+    context.note(_("Next step: {action}, due {date}.").format(action=result.next_action, date=when))
+    if result.date_from_cadence and result.lead_ungraded:
+        context.note(
+            _(
+                "Lead {id} is not graded, so the date follows the C cadence ({days} days); "
+                "'salesflow lead grade {id}' grades it."
+            ).format(id=result.lead_id, days=result.cadence_days)
+        )
+    elif result.date_from_cadence:
+        context.note(
+            _(
+                "The date follows the grade {grade} cadence ({days} days); "
+                "--next-date sets another."
+            ).format(grade=result.cadence_grade, days=result.cadence_days)
+        )
+
+
+def activity_columns() -> list[Column]:
+    return [
+        Column("id", _("ID"), justify="right"),
+        Column("occurred_at", _("When")),
+        Column("lead_id", _("Lead"), justify="right"),
+        Column("company", _("Company")),
+        Column("kind", _("Kind"), show=_kind_label),
+        Column("user", _("By")),
+        Column("summary", _("Summary")),
+        Column("outcome", _("Outcome")),
+        Column("next_date", _("Next date")),
+        Column("next_action", _("Next step")),
+    ]
+
+
+@app.command("list", help=_("List logged activities you can see, newest first."))
+def list_(
+    lead: Annotated[
+        str | None, typer.Option("--lead", metavar="ID", help=_("Only this lead's activities."))
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", metavar="USER", help=_("Only activities by this user."))
+    ] = None,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help=KIND_HELP)] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", metavar="DATE", help=_("From this day on: {forms}.").format(forms=DATE_FORMS)
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", metavar="DATE", help=_("Up to and including this day.")),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help=_("At most this many rows."))] = 100,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    from salesflow.workflow.activities import list_activities
+
+    with context.acting() as (session, actor):
+        rows = list_activities(
+            session, actor, lead=lead, user=user, kind=kind, since=since, until=until, limit=limit
+        )
+    render(
+        rows,
+        activity_columns(),
+        fmt,
+        title=_("Activities"),
+        empty_message=_("No activities match."),
+    )
