@@ -283,6 +283,10 @@ class Lead(SQLModel, table=True):
     last_activity_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True, index=True)
     )
+    # When the lead entered its current stage (days in stage; see StageChange).
+    stage_entered_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
 
 
 class LeadGrade(SQLModel, table=True):
@@ -344,3 +348,27 @@ class Activity(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+
+
+class StageChange(SQLModel, table=True):
+    """One move of a lead between stages: from where, to where, when, by whom and why.
+
+    ``from_stage`` is empty for the first entry. A lead's rows in ``changed_at`` order give
+    when each stage was entered and left, hence days in stage and the sales cycle.
+    """
+
+    __tablename__ = "stage_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("leads.id"), nullable=False, index=True)
+    )
+    from_stage: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    to_stage: str = Field(sa_column=Column(String(16), nullable=False))
+    changed_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True)
+    )
+    changed_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -29,7 +29,15 @@ from sqlmodel import Session, SQLModel, col, func, select
 
 from salesflow.i18n import _, ngettext
 from salesflow.store.audit import record_event
-from salesflow.store.models import Activity, Contact, Customer, Lead, LeadGrade, User
+from salesflow.store.models import (
+    Activity,
+    Contact,
+    Customer,
+    Lead,
+    LeadGrade,
+    StageChange,
+    User,
+)
 from salesflow.workflow.errors import InputError, PermissionDenied
 from salesflow.workflow.lead_access import customer_of, lead_for_update, may_change
 from salesflow.workflow.roles import scope_kind
@@ -60,6 +68,7 @@ class Reference:
 MOVES_WITH_LEAD: tuple[Reference, ...] = (
     Reference(LeadGrade, "lead_id", "{n} grading", "{n} gradings"),
     Reference(Activity, "lead_id", "{n} activity", "{n} activities"),
+    Reference(StageChange, "lead_id", "{n} stage change", "{n} stage changes"),
 )
 """What moves with a merged lead: rows that belong to a lead and follow it into the kept one.
 

@@ -10,4 +10,4 @@ from __future__ import annotations
 
 
 def register_commands() -> None:
-    from salesflow.cli.lead import capture, dedupe, finding, grading, transfer  # noqa: F401
+    from salesflow.cli.lead import capture, dedupe, finding, grading, stages, transfer  # noqa: F401
