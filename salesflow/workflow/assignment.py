@@ -41,13 +41,18 @@ class AssignResult:
     customer_owner: str | None
 
 
+def may_assign(actor: User) -> bool:
+    """Managers, directors and admins assign leads (a pure rule)."""
+    return actor.role in ASSIGNS
+
+
 def require_assigner(actor: User) -> None:
     """Only managers, directors and admins assign leads."""
-    if actor.role not in ASSIGNS:
+    if not may_assign(actor):
         raise PermissionDenied(
-            _("A {role} does not assign leads; a manager, director or admin does.").format(
-                role=role_label(actor.role)
-            ),
+            _(
+                "Your role ({role}) does not assign leads; a manager, director or admin does."
+            ).format(role=role_label(actor.role)),
             hint=_("Ask your manager to assign it."),
         )
 

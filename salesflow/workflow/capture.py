@@ -28,6 +28,13 @@ SELLING_ROLES = frozenset({"rep", "manager", "director"})
 # Who may capture leads: everyone in sales, and service staff logging inquiries (unassigned).
 CAPTURES = SELLING_ROLES | {"service", "admin"}
 UNASSIGNED = frozenset({"-", "none", "unassigned", "nobody"})
+# Who logs new leads into the unassigned pool unless they name an owner.
+POOL_BY_DEFAULT = frozenset({"service", "admin"})
+
+
+def owns_by_default(actor: User) -> bool:
+    """Whether a lead the actor captures is theirs unless they say otherwise (pure)."""
+    return actor.role not in POOL_BY_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -71,9 +78,8 @@ def resolve_owner(
             _("Your role ({role}) does not capture leads.").format(role=role_label(actor.role)),
             hint=_("Reps, managers, directors and customer service capture leads."),
         )
-    default_unassigned = actor.role in {"service", "admin"}
     if owner is None:
-        return None if default_unassigned else actor
+        return actor if owns_by_default(actor) else None
     if owner.strip().lower() in UNASSIGNED:
         if actor.role == "rep":
             raise PermissionDenied(

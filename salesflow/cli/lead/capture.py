@@ -20,6 +20,7 @@ import typer
 from salesflow.cli import context
 from salesflow.cli.lead import fields
 from salesflow.cli.lead.app import app
+from salesflow.cli.lead.fields import lead_input_from
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render_record
 from salesflow.i18n import _
 from salesflow.workflow.glossary import SOURCES, STAGES, label
@@ -98,28 +99,8 @@ def add(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     from salesflow.workflow.capture import add_lead
-    from salesflow.workflow.lead_input import LeadInput
 
-    raw = LeadInput(
-        company=company,
-        contact=contact,
-        title=title,
-        phone=phone,
-        email=email,
-        wechat=wechat,
-        province=province,
-        city=city,
-        county=county,
-        industry=industry,
-        employees=employees,
-        founded_year=founded_year,
-        source=source,
-        referrer=referrer,
-        need=need,
-        amount=amount,
-        notes=notes,
-        owner=owner,
-    )
+    raw = lead_input_from(locals())
     from salesflow.cli.prompts import can_prompt
 
     with context.open_db() as workspace:
@@ -255,29 +236,16 @@ def _conflict(workspace: Workspace, raw: LeadInput, attach_to: str | None) -> st
 
 
 def _owner_choices(workspace: Workspace) -> tuple[list[tuple[str, str]], str | None]:
-    """Whom the acting user may give the lead to, and the default (None: don't ask)."""
-    from sqlmodel import col, select
-
-    from salesflow.store.models import User
-    from salesflow.workflow.capture import SELLING_ROLES
-    from salesflow.workflow.roles import scope_kind
-    from salesflow.workflow.visibility import scope_for
+    """Whom the acting user may give the lead to, and the default (no choices: not asked)."""
+    from salesflow.workflow.assignment import assignable_users, may_assign
+    from salesflow.workflow.capture import owns_by_default
 
     with context.acting_in(workspace) as (session, actor):
-        kind = scope_kind(actor.role)
-        if actor.role in {"rep", "service"} or (kind == "own" and actor.role != "admin"):
+        if not may_assign(actor):
             return [], None
-        users = session.exec(
-            select(User)
-            .where(col(User.active).is_(True), col(User.role).in_(sorted(SELLING_ROLES)))
-            .order_by(col(User.username))
-        ).all()
-        scope = scope_for(session, actor)
-        allowed = [u for u in users if kind == "all" or scope.can_see(u.id)]
-        choices = [(u.username, f"{u.display_name}") for u in allowed]
+        choices = [(u.username, u.display_name) for u in assignable_users(session, actor)]
         choices.append(("-", _("unassigned (pool)")))
-        default = actor.username if actor.role in SELLING_ROLES else "-"
-        return choices, default
+        return choices, actor.username if owns_by_default(actor) else "-"
 
 
 def _wizard(workspace: Workspace, raw: LeadInput, *, attach_to: str | None) -> LeadInput:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from salesflow.i18n import _
 from salesflow.workflow.glossary import SOURCES
+
+if TYPE_CHECKING:
+    from salesflow.workflow.lead_input import LeadInput
 
 Company = Annotated[str | None, typer.Option("--company", help=_("Company name."))]
 Contact = Annotated[str | None, typer.Option("--contact", help=_("Contact person's name."))]
@@ -39,3 +42,10 @@ Amount = Annotated[
     str | None, typer.Option("--amount", help=_("Estimated amount in yuan (12万 works)."))
 ]
 Notes = Annotated[str | None, typer.Option("--notes", help=_("Notes."))]
+
+
+def lead_input_from(options: dict[str, Any]) -> LeadInput:
+    """The lead fields among a command's options (its ``locals()``), as raw input."""
+    from salesflow.workflow.lead_input import LEAD_FIELDS, LeadInput
+
+    return LeadInput(**{name: options[name] for name in LEAD_FIELDS if name in options})

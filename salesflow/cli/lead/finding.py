@@ -16,6 +16,7 @@ import typer
 from salesflow.cli import context
 from salesflow.cli.lead import fields
 from salesflow.cli.lead.app import app
+from salesflow.cli.lead.fields import lead_input_from
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render
 from salesflow.i18n import _, ngettext
 from salesflow.workflow.contacts import format_phone
@@ -154,7 +155,7 @@ def list_(
     limit: Annotated[int, typer.Option("--limit", help=_("Show at most N leads."))] = 50,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    from salesflow.workflow.assignment import ASSIGNS
+    from salesflow.workflow.assignment import may_assign
     from salesflow.workflow.lead_views import find_leads, parse_since
 
     since = parse_since(created_since) if created_since is not None else None
@@ -175,7 +176,7 @@ def list_(
             sort=sort,
             limit=limit,
         )
-        assigns = actor.role in ASSIGNS
+        assigns = may_assign(actor)
     if fmt in (OutputFormat.json, OutputFormat.csv):
         render(page.rows, [Column(key, key) for key in DATA_KEYS], fmt)
     else:
@@ -260,29 +261,10 @@ def edit(
 ) -> None:
     from salesflow.workflow.capture import describe_match, edit_lead, reason_label
     from salesflow.workflow.lead_access import parse_lead_id
-    from salesflow.workflow.lead_input import LeadInput, option_name
+    from salesflow.workflow.lead_input import option_name
 
     number = parse_lead_id(lead_id)
-    changes = LeadInput(
-        company=company,
-        contact=contact,
-        title=title,
-        phone=phone,
-        email=email,
-        wechat=wechat,
-        province=province,
-        city=city,
-        county=county,
-        industry=industry,
-        employees=employees,
-        founded_year=founded_year,
-        source=source,
-        referrer=referrer,
-        need=need,
-        amount=amount,
-        notes=notes,
-        expected_close=expected_close,
-    )
+    changes = lead_input_from(locals())
     cleared = tuple(name.strip().lstrip("-").replace("-", "_").lower() for name in clear or [])
     with context.acting(write=True) as (session, actor):
         result = edit_lead(session, actor, number, changes, clear=cleared)
