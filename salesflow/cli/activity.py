@@ -43,15 +43,41 @@ def _lead_is_open(number: int) -> bool:
         return lead_for_update(session, actor, number).stage not in CLOSED_STAGES
 
 
+def _next_date_problem(text: str) -> str | None:
+    """Why ``text`` is no next date (a day in the past, or not a day), or ``None``."""
+    from datetime import date
+
+    from salesflow.workflow.dates import parse_day
+    from salesflow.workflow.errors import InputError
+
+    try:
+        day = parse_day(text, date.today())
+    except InputError as exc:
+        return exc.message
+    if day < date.today():
+        return _("{date} is in the past; give today or a later day.").format(date=day.isoformat())
+    return None
+
+
 def _ask_missing(
-    number: int, kind: str | None, summary: str | None, next_action: str | None
-) -> tuple[str, str, str | None]:
+    number: int,
+    kind: str | None,
+    summary: str | None,
+    next_action: str | None,
+    *,
+    outcome: str | None = None,
+    next_date: str | None = None,
+    details: bool = False,
+) -> tuple[str, str, str | None, str | None, str | None]:
     """The missing kind and summary, and an open lead's next step, asked in a terminal.
 
+    With ``details`` the outcome and the next step's date are asked too (both may be left
+    empty: no outcome, and the date of the grade's cadence). Returns kind, summary,
+    outcome, next date and next action, the last three ``None`` when not given.
     Without a terminal a missing kind or summary is an error naming its option; a missing
     next step is left to the workflow, which knows whether the lead needs one.
     """
-    from salesflow.cli.prompts import ask_choice, ask_text, can_prompt
+    from salesflow.cli.prompts import ask_choice, ask_text, ask_validated, can_prompt
     from salesflow.workflow.glossary import ACTIVITY_KINDS
 
     # Whether the lead may be logged on, and needs a next step, is known before asking.
@@ -61,9 +87,66 @@ def _ask_missing(
         kind = ask_choice(_("What kind of contact?"), choices, option="--kind")
     if summary is None:
         summary = ask_text(_("What happened?"), option="--summary")
+    if details and outcome is None:
+        outcome = ask_text(_("The outcome, if any (empty: none):"), option="--outcome") or None
     if next_action is None and is_open:
         next_action = ask_text(_("What is the next step?"), option="--next-action")
-    return kind, summary, next_action
+        if details and next_date is None:
+            next_date = (
+                ask_validated(
+                    _("When is it due? (empty: the grade's cadence; {forms})").format(
+                        forms=DATE_FORMS
+                    ),
+                    option="--next-date",
+                    check=_next_date_problem,
+                )
+                or None
+            )
+    return kind, summary, outcome, next_date, next_action
+
+
+def log_contact(
+    number: int,
+    *,
+    kind: str | None = None,
+    summary: str | None = None,
+    outcome: str | None = None,
+    next_date: str | None = None,
+    next_action: str | None = None,
+    at: str | None = None,
+    details: bool = False,
+) -> LogResult:
+    """Ask for what is missing, log the contact in its own transaction, and say so.
+
+    ``activity log`` and ``lead advance`` (filling in a missing activity, with ``details``:
+    the outcome and the next date are asked too) both log through here. The activity's
+    number is not printed: stdout belongs to the calling command.
+    """
+    from salesflow.workflow.activities import log_activity
+
+    kind, summary, outcome, next_date, next_action = _ask_missing(
+        number,
+        kind,
+        summary,
+        next_action,
+        outcome=outcome,
+        next_date=next_date,
+        details=details,
+    )
+    with context.acting(write=True) as (session, actor):
+        result = log_activity(
+            session,
+            actor,
+            number,
+            kind=kind,
+            summary=summary,
+            outcome=outcome,
+            next_date=next_date,
+            next_action=next_action,
+            occurred_at=at,
+        )
+    _tell_next_step(result)
+    return result
 
 
 @app.command(
@@ -105,25 +188,19 @@ def log(
         ),
     ] = None,
 ) -> None:
-    from salesflow.workflow.activities import log_activity
     from salesflow.workflow.lead_access import parse_lead_id
 
     number = parse_lead_id(lead_id, field="LEAD")
-    kind, summary, next_action = _ask_missing(number, kind, summary, next_action)
-    with context.acting(write=True) as (session, actor):
-        result = log_activity(
-            session,
-            actor,
-            number,
-            kind=kind,
-            summary=summary,
-            outcome=outcome,
-            next_date=next_date,
-            next_action=next_action,
-            occurred_at=at,
-        )
+    result = log_contact(
+        number,
+        kind=kind,
+        summary=summary,
+        outcome=outcome,
+        next_date=next_date,
+        next_action=next_action,
+        at=at,
+    )
     print(result.activity_id)
-    _tell_next_step(result)
 
 
 def _tell_next_step(result: LogResult) -> None:

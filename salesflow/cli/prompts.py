@@ -150,3 +150,16 @@ def ask_optional_choice(
         output=_prompt_output(),
     )
     return str(_answer(question, option)) or None
+
+
+def check_with(parse: Callable[[str], object]) -> Callable[[str], str | None]:
+    """A workflow parser as an :func:`ask_validated` check: its refusal's message, or ``None``."""
+
+    def run(text: str) -> str | None:
+        try:
+            parse(text)
+        except InputError as exc:
+            return exc.message
+        return None
+
+    return run

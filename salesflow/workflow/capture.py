@@ -4,6 +4,12 @@ A new lead is refused when its company (normalized name), phone or email already
 to a customer: owned by another rep it is a conflict naming that owner; owned by the same
 person it should be attached to that customer (``--attach-to``); in the unassigned pool it
 is the manager's to assign. Similar names are only warned about.
+
+A lead's history fields (stage, created and closed dates, lost reason, competitor,
+external id, expected close), when a caller gives them, are kept as ``lead import`` keeps
+them, and every new lead gets the same first stage-history row as an imported one
+(:func:`~salesflow.workflow.pipeline_moves.entry_change`), so ``lead history`` and
+days in stage know when it entered the stage it starts at.
 """
 
 from __future__ import annotations
@@ -14,12 +20,13 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session, col, select
 
 from salesflow.i18n import _
-from salesflow.store.models import Contact, Customer, Lead, User
+from salesflow.store.models import Contact, Customer, Lead, StageChange, User
 from salesflow.workflow.duplicates import Match, find_matches
 from salesflow.workflow.errors import FieldError, InputError, NotFound, PermissionDenied, Refused
 from salesflow.workflow.identity import find_user
 from salesflow.workflow.lead_access import customer_of, lead_for_update
 from salesflow.workflow.lead_input import CleanLead, LeadInput, clean_lead, option_name
+from salesflow.workflow.pipeline_moves import entered_at, entry_change, lifecycle_for
 from salesflow.workflow.roles import role_label, scope_kind
 from salesflow.workflow.visibility import scope_for
 from salesflow.workflow.workdays import next_working_day
@@ -258,11 +265,15 @@ def add_lead(
     exact = [m for m in matches if m.exact]
     if exact:
         refuse_exact(session, exact[0], owner_id, editing=False)
-    customer = target or _new_customer(clean, owner_id, moment)
+    stage = clean.stage or "new"
+    created = clean.created_at or moment
+    customer = target or _new_customer(clean, owner_id, created)
+    if target is None:
+        customer.lifecycle = lifecycle_for([stage])
     session.add(customer)
     session.flush()
     assert customer.id is not None
-    contact = _contact_for(session, customer.id, clean, moment)
+    contact = _contact_for(session, customer.id, clean, created)
     referrer_id, referrer_name = _referrer(session, clean)
     lead = Lead(
         customer_id=customer.id,
@@ -271,14 +282,34 @@ def add_lead(
         source=clean.source or "other",
         referrer_customer_id=referrer_id,
         referrer_name=referrer_name,
+        stage=stage,
         amount_fen=clean.amount_fen,
+        expected_close=clean.expected_close,
+        lost_reason=clean.lost_reason,
+        competitor=clean.competitor,
+        external_ref=clean.external_ref,
         owner_id=owner_id,
         created_by_id=actor.id,
         notes=clean.notes,
-        created_at=moment,
+        created_at=created,
         updated_at=moment,
+        closed_at=clean.closed_at,
+        stage_entered_at=entered_at(stage, created, clean.closed_at),
     )
     session.add(lead)
+    session.flush()
+    assert lead.id is not None
+    session.add(
+        StageChange(
+            **entry_change(
+                lead.id,
+                stage=stage,
+                created_at=created,
+                closed_at=clean.closed_at,
+                by_id=actor.id,
+            )
+        )
+    )
     session.flush()
     return CaptureResult(
         lead=lead,

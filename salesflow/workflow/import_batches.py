@@ -2,10 +2,14 @@
 
 :func:`write_batch` writes the valid rows of an import through the bulk path
 (:mod:`salesflow.store.bulk`): one ``import_batches`` row, then the customers, contacts and
-leads in chunks, each carrying the batch id, and one audit event for the whole batch (who,
-which file, how many rows). :func:`undo_import` removes them again, unless later work now
-depends on them (a lead added to an imported customer, a grading, an edit): undoing would
-silently lose that work, so it is refused naming the record.
+leads in chunks, each carrying the batch id, each lead's first stage-history row (its entry,
+:func:`~salesflow.workflow.pipeline_moves.entry_change`: the stage it starts at, entered on
+its closed date if won or lost, else its created date, by the importing user), and one
+audit event for the whole batch (who, which file, how many rows). :func:`undo_import`
+removes them again, unless later work now depends on them (a lead added to an imported
+customer, a grading, a stage move, an edit): undoing would silently lose that work, so it
+is refused naming the record. The import's own entry rows are not later work: they are
+the rows of its leads without a ``from_stage``, which no move writes.
 """
 
 from __future__ import annotations
@@ -22,15 +26,15 @@ from sqlmodel import Session, SQLModel, col, func, select
 from salesflow.i18n import _
 from salesflow.store.audit import record_event
 from salesflow.store.bulk import delete_where, insert_many
-from salesflow.store.models import Contact, Customer, ImportBatch, Lead, User
+from salesflow.store.models import Contact, Customer, ImportBatch, Lead, StageChange, User
 from salesflow.workflow.companies import company_key
 from salesflow.workflow.errors import NotFound, PermissionDenied, Refused
 from salesflow.workflow.import_checks import chunks
 from salesflow.workflow.lead_input import CleanLead
+from salesflow.workflow.pipeline_moves import entered_at, entry_change, lifecycle_for
 from salesflow.workflow.visibility import scope_for
 
 ProgressFn = Callable[[int, int], None]
-PROGRESSED_STAGES = frozenset({"contacted", "qualified", "proposal", "negotiation", "contract"})
 WRITE_CHUNK = 2000
 
 
@@ -57,13 +61,6 @@ class BatchCounts:
     rows: int
     duplicate: int
     invalid: int
-
-
-def _lifecycle(stages: Sequence[str | None]) -> str:
-    """A customer's lifecycle from the stages of all its deals in the file."""
-    if "won" in stages:
-        return "customer"
-    return "prospect" if any(s in PROGRESSED_STAGES for s in stages) else "lead"
 
 
 def _referrers(session: Session, accepted: Sequence[PlannedLead]) -> dict[str, int]:
@@ -132,7 +129,7 @@ def write_batch(
             session,
             Customer,
             [
-                _customer_row(customer_base, p, batch_id, moment, _lifecycle(stages[p.row]))
+                _customer_row(customer_base, p, batch_id, moment, lifecycle_for(stages[p.row]))
                 for p in part
             ],
         )
@@ -157,7 +154,7 @@ def write_batch(
     # After the customers, so a referrer named earlier or later in the same file is linked.
     referrers = _referrers(session, accepted)
     for part in chunks(accepted, WRITE_CHUNK):
-        insert_many(
+        lead_ids = insert_many(
             session,
             Lead,
             [
@@ -172,6 +169,20 @@ def write_batch(
                     moment=moment,
                 )
                 for p in part
+            ],
+        )
+        insert_many(
+            session,
+            StageChange,
+            [
+                entry_change(
+                    lead_id,
+                    stage=p.clean.stage or "new",
+                    created_at=p.clean.created_at or moment,
+                    closed_at=p.clean.closed_at,
+                    by_id=actor.id,
+                )
+                for lead_id, p in zip(lead_ids, part, strict=True)
             ],
         )
         advance(len(part))
@@ -266,6 +277,9 @@ def _lead_row(
         "created_at": clean.created_at or moment,
         "updated_at": moment,
         "closed_at": clean.closed_at,
+        "stage_entered_at": entered_at(
+            clean.stage or "new", clean.created_at or moment, clean.closed_at
+        ),
         "import_batch_id": batch_id,
     }
 
@@ -327,8 +341,15 @@ RECORD_NAMES = {
     "contacts": "contact",
     "leads": "lead",
     "lead_grades": "grading",
+    "stage_changes": "stage change",
+    "activities": "activity",
 }
 BATCH_TABLES = ("leads", "contacts", "customers")
+# Tables where the import wrote rows of its own, with which of their rows are later work:
+# a stage change with a from_stage is a move; the import's entry rows have none.
+LATER_WORK: dict[str, Callable[[Table], Any]] = {
+    "stage_changes": lambda table: table.c.from_stage.is_not(None),
+}
 
 
 def _record_name(table: str) -> str:
@@ -354,6 +375,8 @@ def _dependent(session: Session, batch_id: int) -> tuple[str, Any, str, Any] | N
                 statement = statement.where(
                     or_(table.c.import_batch_id.is_(None), table.c.import_batch_id != batch_id)
                 )
+            if table.name in LATER_WORK:
+                statement = statement.where(LATER_WORK[table.name](table))
             found = session.connection().execute(statement.order_by(key).limit(1)).first()
             if found is not None:
                 return table.name, found[0], target.name, found[1]
@@ -418,6 +441,8 @@ def undo_import(session: Session, actor: User, batch_id: int) -> UndoResult:
             ).format(id=batch_id, lead=changed),
             hint=_("Undo would lose that work; remove the leads you no longer want one by one."),
         )
+    imported = select(Lead.id).where(Lead.import_batch_id == batch_id)
+    delete_where(session, StageChange, col(StageChange.lead_id).in_(imported))
     leads = delete_where(session, Lead, col(Lead.import_batch_id) == batch_id)
     contacts = delete_where(session, Contact, col(Contact.import_batch_id) == batch_id)
     customers = delete_where(session, Customer, col(Customer.import_batch_id) == batch_id)

@@ -5,12 +5,25 @@ Every move writes a :class:`~salesflow.store.models.StageChange` row and sets th
 stage passed (:mod:`salesflow.workflow.stage_gates`); a won or lost lead is reopened
 before it moves; a move backwards needs a note, which is recorded. Losing needs a reason
 from the glossary's lost reasons.
+
+A lead's history starts with its *entry*: the one row with no ``from_stage``, written when
+the lead is created (``lead add``, ``lead import``, the sample load) by
+:func:`entry_change`. It enters the stage the lead starts at: for a won or lost lead
+carried over from another CRM that is its closed date, else its created date; the lead's
+``stage_entered_at`` is set the same way (:func:`entered_at`). The entry's stored note is
+empty: notes are data, and an English or Chinese marker would be stored in one person's
+language; whether the lead came from an import is already on ``leads.import_batch_id``,
+and :func:`stage_history` shows the entry of an imported lead as "imported" in the reader's
+language. Moves always have a ``from_stage``, which is how an import's undo tells the
+import's own entry rows from later moves.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -21,9 +34,11 @@ from salesflow.workflow.activities import clean_activity_text
 from salesflow.workflow.errors import InputError, Refused
 from salesflow.workflow.glossary import LOST_REASONS, STAGES, label, parse_code
 from salesflow.workflow.lead_access import lead_for_reading, lead_for_update, parse_lead_id
+from salesflow.workflow.lead_input import CLOSED_STAGES
 from salesflow.workflow.stage_config import StageConfig, load_stages
-from salesflow.workflow.stage_gates import GateFacts, missing_items
+from salesflow.workflow.stage_gates import FILLABLE, GateFacts, missing_items
 
+PROGRESSED_STAGES = frozenset({"contacted", "qualified", "proposal", "negotiation", "contract"})
 MAX_NOTE = 2000
 MAX_COMPETITOR = 100
 
@@ -31,8 +46,10 @@ MAX_COMPETITOR = 100
 class GateRefused(Refused):
     """A forward move whose gates are not met; ``missing`` holds (key, description)."""
 
-    def __init__(self, message: str, missing: list[tuple[str, str]]) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, missing: list[tuple[str, str]], *, hint: str | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
         self.missing = missing
 
 
@@ -60,6 +77,41 @@ class History:
     lead_id: int
     rows: list[HistoryRow]
     cycle_days: int | None  # from creation to closing, for a won or lost lead
+
+
+def entered_at(stage: str, created_at: datetime, closed_at: datetime | None) -> datetime:
+    """When a new lead entered the stage it starts at: closed for won/lost, else created."""
+    return closed_at if stage in CLOSED_STAGES and closed_at is not None else created_at
+
+
+def lifecycle_for(stages: Sequence[str | None]) -> str:
+    """A new customer's lifecycle from the stages its deals start at (import, add)."""
+    if "won" in stages:
+        return "customer"
+    return "prospect" if any(s in PROGRESSED_STAGES for s in stages) else "lead"
+
+
+def entry_change(
+    lead_id: int,
+    *,
+    stage: str,
+    created_at: datetime,
+    closed_at: datetime | None,
+    by_id: int | None,
+) -> dict[str, Any]:
+    """The values of a new lead's first stage-history row (see the module doc).
+
+    A dict, so the bulk path of imports writes it as it is and ``lead add`` as
+    ``StageChange(**values)`` through the audited session.
+    """
+    return {
+        "lead_id": lead_id,
+        "from_stage": None,
+        "to_stage": stage,
+        "changed_at": entered_at(stage, created_at, closed_at),
+        "changed_by_id": by_id,
+        "note": None,
+    }
 
 
 def _stage_name(code: str) -> str:
@@ -180,6 +232,12 @@ def advance_lead(
     for code in order[current + 1 : wanted + 1]:
         missing.extend(item for item in missing_items(code, facts) if item not in missing)
     if missing:
+        hint = None
+        if all(key in FILLABLE for key, _text in missing):
+            hint = _(
+                "In a terminal, 'salesflow lead advance {id}' offers to fill these in there "
+                "and then; each one is saved as soon as it is complete."
+            ).format(id=lead.id)
         raise GateRefused(
             _("Lead {id} cannot enter {stage}; missing: {missing}.").format(
                 id=lead.id,
@@ -187,6 +245,7 @@ def advance_lead(
                 missing="; ".join(text for _key, text in missing),
             ),
             missing,
+            hint=hint,
         )
     if proposal is not None:
         session.add(
@@ -305,7 +364,10 @@ def stage_history(session: Session, actor: User, lead_id: int | str) -> History:
         entries.append((first, lead.created_at, None, None))
     for change in changes:
         by = names.get(change.changed_by_id) if change.changed_by_id is not None else None
-        entries.append((change.to_stage, change.changed_at, by, change.note))
+        note = change.note
+        if change.from_stage is None and note is None and lead.import_batch_id is not None:
+            note = _("imported")
+        entries.append((change.to_stage, change.changed_at, by, note))
     rows: list[HistoryRow] = []
     for index, (stage, entered, by, note) in enumerate(entries):
         left = entries[index + 1][1] if index + 1 < len(entries) else None

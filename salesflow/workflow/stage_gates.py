@@ -33,8 +33,9 @@ class GateFacts:
     lost_reason: str | None = None
 
 
-# What can be filled in at the terminal while advancing: the proposal note and the needs.
-FILLABLE = frozenset({"proposal", "need"})
+# What ``lead advance`` can take at the terminal when the gate refuses: an activity, a
+# grading, the needs and the proposal note. Quotes and contracts are made elsewhere.
+FILLABLE = frozenset({"activity", "grade", "need", "proposal"})
 
 
 def missing_items(stage: str, facts: GateFacts) -> list[tuple[str, str]]:

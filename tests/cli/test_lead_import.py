@@ -853,3 +853,59 @@ def test_xlsx_formula_without_a_computed_value_is_invalid(
     assert_refused_unchanged(
         cli, team, ["lead", "import", str(tmp_path / "formula.xlsx")], 2, "row 3: The cell"
     )
+
+
+def test_imported_leads_start_their_stage_history(cli: Cli, team: str, tmp_path: Path) -> None:
+    header = ["Company", "Source", "Stage", "Created", "Closed", "Lost Reason"]
+    rows = [
+        ["ACME Ltd", "website", "won", "2024-01-02", "2024-03-01 15:30", ""],
+        ["Globex", "phone", "proposal", "2024-02-01", "", ""],
+        ["Initech", "phone", "", "", "", ""],
+    ]
+    path = write_csv(tmp_path / "crm.csv", rows, header=header)
+    assert cli("lead", "import", str(path)).exit_code == 0
+    found = query(
+        team,
+        "SELECT l.id, s.from_stage, s.to_stage, s.changed_at, u.username, s.note, "
+        "l.stage_entered_at FROM stage_changes s JOIN leads l ON l.id = s.lead_id "
+        "JOIN users u ON u.id = s.changed_by_id ORDER BY l.id",
+    )
+    assert [row[1:3] + row[4:6] for row in found] == [
+        (None, "won", "boss", None),
+        (None, "proposal", "boss", None),
+        (None, "new", "boss", None),
+    ]
+    assert all(str(row[3])[:16] == str(row[6])[:16] for row in found)
+    assert str(found[0][3]).startswith("2024-03-01 15:30")
+    assert str(found[1][3]).startswith("2024-02-01")
+
+    won = cli("lead", "history", "1", "-f", "json")
+    assert won.exit_code == 0, won.stderr
+    assert [(r["stage"], r["entered_at"], r["by"], r["note"]) for r in json.loads(won.stdout)] == [
+        ("won", "2024-03-01T15:30:00+00:00", "boss", "imported")
+    ]
+    assert "Sales cycle: 59 days." in won.stderr
+    proposal = json.loads(cli("lead", "history", "2", "-f", "json").stdout)
+    assert [(r["stage"], r["entered_at"]) for r in proposal] == [
+        ("proposal", "2024-02-01T00:00:00+00:00")
+    ]
+    assert proposal[0]["days"] > 200
+
+    result = cli("lead", "import", "--undo", "1")
+    assert result.exit_code == 0, result.stderr
+    assert count(team, "stage_changes") == 0
+    assert count(team, "leads") == 0
+
+
+def test_undo_is_refused_after_a_later_move(cli: Cli, team: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "leads.csv", GOOD)
+    assert cli("lead", "import", str(path)).exit_code == 0
+    lose = cli("--no-input", "lead", "lose", "2", "--reason", "price")
+    assert lose.exit_code == 0, lose.stderr
+    assert_refused_unchanged(
+        cli,
+        team,
+        ["lead", "import", "--undo", "1"],
+        1,
+        "Import batch 1 cannot be undone: stage change 4 was added since and refers to its lead 2.",
+    )

@@ -88,6 +88,7 @@ def test_advancing_through_the_gates(cli: Cli, team: str) -> None:
         cli, team, base, 1, "a sent quote (salesflow quote, not available yet)"
     )
     assert [(c.from_stage, c.to_stage) for c in changes(team, lead)] == [
+        (None, "new"),  # the entry, written when the lead was added
         ("new", "contacted"),
         ("contacted", "qualified"),
         ("qualified", "proposal"),
@@ -198,9 +199,74 @@ def test_a_missing_proposal_is_asked_for_in_a_terminal(
         asked.append(option)
         return "方案"
 
+    def confirm(message: str, *, option: str, default: bool = False) -> bool:
+        asked.append(message)
+        return True
+
     monkeypatch.setattr(prompts, "can_prompt", lambda: True)
     monkeypatch.setattr(prompts, "ask_text", answer)
+    monkeypatch.setattr(prompts, "ask_confirm", confirm)
     result = cli("--as", "li.na", "lead", "advance", str(lead))
     assert result.exit_code == 0, result.stderr
-    assert asked == ["--proposal"]
+    assert asked == ["Fill these in now?", "--proposal"]
     assert stage_of(team, lead).stage == "proposal"
+
+
+def test_a_refusal_lists_everything_missing_and_writes_nothing(cli: Cli, team: str) -> None:
+    lead = add_lead(cli, "li.na", "杭州云栖科技有限公司")
+    base = ["--as", "li.na", "--no-input", "lead", "advance", str(lead), "--to"]
+    assert_refused_unchanged(
+        cli,
+        team,
+        [*base, "proposal"],
+        1,
+        f"Lead {lead} cannot enter Proposal; missing: an activity ('salesflow activity log'); "
+        "a grade ('salesflow lead grade'); recorded needs (--need); a proposal note "
+        f"(--proposal). Hint: In a terminal, 'salesflow lead advance {lead}' offers to fill "
+        "these in",
+    )
+    # A quote cannot be given at the terminal: no offer, just the list.
+    result = cli(*base, "negotiation")
+    assert result.exit_code == 1
+    assert "a sent quote" in result.stderr
+    assert "Hint" not in result.stderr
+
+
+def test_an_added_lead_with_history_gets_its_entry_row(cli: Cli, team: str) -> None:
+    from datetime import UTC, datetime
+
+    from salesflow.store.database import open_workspace
+    from salesflow.store.models import User
+    from salesflow.workflow.capture import add_lead as add_in_workflow
+    from salesflow.workflow.lead_input import LeadInput
+
+    workspace = open_workspace(team)
+    try:
+        with workspace.session(actor_id=1, write=True) as session:
+            actor = session.get(User, 1)
+            assert actor is not None
+            raw = LeadInput(
+                company="ACME Ltd",
+                source="website",
+                stage="won",
+                created_at="2024-01-02",
+                closed_at="2024-03-01 15:30",
+            )
+            lead = add_in_workflow(session, actor, raw).lead.id
+    finally:
+        workspace.dispose()
+    assert lead is not None
+    saved = stage_of(team, lead)
+    closed = datetime(2024, 3, 1, 15, 30, tzinfo=UTC)
+    assert (saved.stage, saved.closed_at, saved.stage_entered_at) == ("won", closed, closed)
+    entry = [(c.from_stage, c.to_stage, c.changed_at, c.changed_by_id) for c in changes(team, lead)]
+    assert entry == [(None, "won", closed, 1)]
+    history = json.loads(run(cli, "boss", "history", str(lead), "--format", "json"))
+    assert [(row["stage"], row["entered_at"]) for row in history] == [
+        ("won", "2024-03-01T15:30:00+00:00")
+    ]
+    # A plain lead add starts at new, entered when it was created.
+    plain = add_lead(cli, "li.na", "华东精密机械有限公司")
+    assert [(c.from_stage, c.to_stage) for c in changes(team, plain)] == [(None, "new")]
+    added = stage_of(team, plain)
+    assert added.stage_entered_at == added.created_at

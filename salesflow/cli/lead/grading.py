@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -26,6 +26,7 @@ from salesflow.cli.prompts import (
     ask_optional_choice,
     ask_validated,
     can_prompt,
+    check_with,
 )
 from salesflow.i18n import _
 from salesflow.workflow.errors import InputError
@@ -133,14 +134,29 @@ def grade(
             )
         show_history(number, fmt)
         return
+    result = record_grade(number, values)
+    show_grade(result, fmt)
+    tell_grade(result)
+
+
+def record_grade(number: int, values: dict[str, Any] | None = None) -> GradeResult:
+    """Ask in a terminal for the inputs missing from ``values``, then grade the lead.
+
+    ``lead grade`` and ``lead advance`` (filling in a missing grade) both grade through
+    here; the grading is its own transaction.
+    """
+    answers: dict[str, Any] = dict.fromkeys(OPTION_KEYS.values()) | (values or {})
     if can_prompt():
-        values = ask_missing(number, values)
+        answers = ask_missing(number, answers)
 
     from salesflow.workflow.grading import grade_lead
 
     with context.acting(write=True) as (session, actor):
-        result = grade_lead(session, actor, number, **values)
-    show_grade(result, fmt)
+        return grade_lead(session, actor, number, **answers)
+
+
+def tell_grade(result: GradeResult) -> None:
+    """The grading in one line on stderr: new, changed, or nothing changed."""
     if not result.recorded:
         context.note(
             _(
@@ -162,19 +178,6 @@ def grade(
                 id=result.lead_id, grade=result.grade, score=result.score
             )
         )
-
-
-def _problem(check: Callable[[str], object]) -> Callable[[str], str | None]:
-    """A workflow parser as a prompt check: its refusal's message, or ``None``."""
-
-    def run(text: str) -> str | None:
-        try:
-            check(text)
-        except InputError as exc:
-            return exc.message
-        return None
-
-    return run
 
 
 def ask_missing(number: int, values: dict[str, Any]) -> dict[str, Any]:
@@ -200,21 +203,21 @@ def ask_missing(number: int, values: dict[str, Any]) -> dict[str, Any]:
             answers[key] = ask_validated(
                 _("How many employees does the company have?"),
                 option=option,
-                check=_problem(parse_employees),
+                check=check_with(parse_employees),
                 required=True,
             )
         elif option == "--founded-year":
             answers[key] = ask_validated(
                 _("In which year was the company founded?"),
                 option=option,
-                check=_problem(lambda text: parse_founded_year(text, this_year=this_year)),
+                check=check_with(lambda text: parse_founded_year(text, this_year=this_year)),
                 required=True,
             )
         elif option == "--budget":
             answers[key] = ask_validated(
                 _("Their budget or purchasing power, in yuan (200000 or 20万)?"),
                 option=option,
-                check=_problem(lambda text: parse_amount(text, field="--budget")),
+                check=check_with(lambda text: parse_amount(text, field="--budget")),
                 required=True,
             )
         elif option == "--need-fit":

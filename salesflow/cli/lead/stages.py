@@ -1,7 +1,15 @@
 """``lead advance``, ``lead lose``, ``lead reopen`` and ``lead history``: the pipeline.
 
-A refused advance (exit 1) names everything missing; in a terminal, when what is missing
-is a proposal note, it offers to take it there and then and tries again.
+A refused advance (exit 1) names everything missing. In a terminal, when everything
+missing can be given there (an activity, a grade, the needs, a proposal note; not a quote
+or a contract), it asks "Fill these in now?" and, unless declined, takes each item in turn
+and tries the move once more. Each filled-in item is saved as soon as it is complete, in
+its own transaction, through the same path as its own command (``activity log``,
+``lead grade``, ``lead edit --need``): a logged contact or a grading is real work and
+stays even if the move is refused again. An item left half-answered (Ctrl-C) writes
+nothing, though the items finished before it stay. The proposal note is the exception: it
+is written with the move itself, as with ``--proposal``. Declining, ``--no-input`` or no
+terminal leave the refusal as it is: exit 1, the list of what is missing, nothing written.
 """
 
 from __future__ import annotations
@@ -55,21 +63,64 @@ def advance(
         ),
     ] = None,
 ) -> None:
-    from salesflow.cli.prompts import ask_text, can_prompt
+    from salesflow.cli.prompts import ask_confirm, can_prompt
+    from salesflow.workflow.lead_access import parse_lead_id
     from salesflow.workflow.pipeline_moves import GateRefused, advance_lead
+    from salesflow.workflow.stage_gates import FILLABLE
 
     try:
         with context.acting(write=True) as (session, actor):
             result = advance_lead(session, actor, lead_id, to=to, note=note, proposal=proposal)
     except GateRefused as refusal:
-        keys = {key for key, _text in refusal.missing}
-        if proposal is not None or keys != {"proposal"} or not can_prompt():
+        keys = [key for key, _text in refusal.missing]
+        if not can_prompt() or not set(keys) <= FILLABLE:
             raise
         context.note(refusal.message)
-        proposal = ask_text(_("The proposal, in a sentence or two:"), option="--proposal")
+        if not ask_confirm(_("Fill these in now?"), option="--no-input", default=True):
+            raise
+        proposal = _fill_in(parse_lead_id(lead_id), keys, proposal)
         with context.acting(write=True) as (session, actor):
             result = advance_lead(session, actor, lead_id, to=to, note=note, proposal=proposal)
     _told(result)
+
+
+def _fill_in(number: int, keys: list[str], proposal: str | None) -> str | None:
+    """Ask for each missing item, saving each as it is complete; returns the proposal."""
+    from salesflow.cli.activity import log_contact
+    from salesflow.cli.lead.grading import record_grade, tell_grade
+    from salesflow.cli.prompts import ask_text
+
+    for key in keys:
+        if key == "activity":
+            context.note(_("The contact with the lead (activity log):"))
+            log_contact(number, details=True)
+        elif key == "grade":
+            context.note(_("The grading (lead grade):"))
+            tell_grade(record_grade(number))
+        elif key == "need":
+            _record_need(number)
+        elif key == "proposal":
+            proposal = ask_text(_("The proposal, in a sentence or two:"), option="--proposal")
+    return proposal
+
+
+def _record_need(number: int) -> None:
+    """The needs, asked and saved as ``lead edit --need`` saves them."""
+    from salesflow.cli.prompts import ask_validated, check_with
+    from salesflow.workflow.capture import edit_lead
+    from salesflow.workflow.errors import InputError
+    from salesflow.workflow.lead_input import LeadInput, clean_lead
+
+    def parse_need(text: str) -> None:
+        if clean_lead(LeadInput(need=text), require=frozenset()).need is None:
+            raise InputError(_("Say what they need, in a few words."))
+
+    need = ask_validated(
+        _("What do they need?"), option="--need", check=check_with(parse_need), required=True
+    )
+    with context.acting(write=True) as (session, actor):
+        edit_lead(session, actor, number, LeadInput(need=need))
+    context.note(_("Recorded the needs of lead {id}.").format(id=number))
 
 
 @app.command("lose", help=_("Close a lead as lost, with a reason."))
