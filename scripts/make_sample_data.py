@@ -3,13 +3,28 @@
 
     .venv/bin/python scripts/make_sample_data.py [--out DIR]
 
-Writes ``leads.csv``, ``grades.csv`` and ``manifest.toml`` into ``sample_data/`` (or DIR).
+Writes ``leads.csv``, ``grades.csv``, ``activities.csv`` and ``manifest.toml`` into
+``sample_data/`` (or DIR).
 Everything is invented here: company and brand names, people, phones, e-mail addresses and
 WeChat IDs. The output is deterministic (one fixed seed, standard library only), so running
 the script again reproduces the files byte for byte; tests/test_sample_data.py checks that.
 
 All dates lie in the 180 days before ANCHOR (2026-11-20); the loader shifts every date so
 that the anchor becomes today, so the sample always looks current.
+
+The activity log (activities.csv, about 850 calls, visits, meetings, emails, WeChat messages
+and notes) follows each lead through the sales process as far as its stage: a first call,
+materials, needs, a visit or a demo, the proposal, the quote, price talks, the contract, and
+the signing or the reason it was lost. It is written in the lead's language (English for the
+English-named companies), by the lead's owner, between its created date and the day before
+the anchor (its closed date for won and lost leads); the service desk (zhou.xin) noted a few
+inquiries on unassigned leads. Every activity names a next step; the latest one of an open
+lead is its current next step, and closed leads have none. The log is planned (a random
+stream of its own, so the leads stay as they are) so that on the anchor day each owner's
+agenda shows every case: follow-ups overdue by 1-20 days, one or two due that day, upcoming
+ones, new leads not contacted yet (no next step), last contacts older than the grade's
+cadence (A 7, B 14, C 30 days, computed with the default rubric) and deals with no activity
+for more than 30 days.
 
 Deliberate near-duplicate company pairs (撞单 candidates). Their normalized keys differ, so
 both are imported, but the keys are similar (rapidfuzz ``fuzz.ratio`` >= 85), so duplicate
@@ -30,7 +45,7 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 SEED = 20261120
@@ -1541,13 +1556,964 @@ def lead_row(lead: Lead) -> list[str]:
     ]
 
 
+# --- the activity log ------------------------------------------------------------------
+# Each phase of the sales process: what the rep wrote (kind, summary, outcome) for a
+# Chinese-speaking or an English-speaking customer, and how the activity before it names
+# it as the next step. Placeholders: {who} (the contact as the rep calls them), {need},
+# {amount}, {pct} (a discount) and {competitor}.
+Written = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Phase:
+    cn: tuple[Written, ...]
+    en: tuple[Written, ...]
+    cn_plans: tuple[str, ...]
+    en_plans: tuple[str, ...]
+
+
+PHASES = {
+    "attempt": Phase(
+        (
+            ("call", "首次致电{who}，电话未接通，已发短信说明来意。", "未联系上"),
+            ("call", "按官网留言回电，对方在开会，前台请我们下午再打。", "未联系上，需再次致电"),
+            (
+                "wechat",
+                "电话未接，已按手机号发送微信好友申请，备注公司名称。",
+                "等待对方通过好友申请",
+            ),
+            ("call", "打了两次电话都在忙线，发短信约{who}方便时回电。", "暂未回复"),
+        ),
+        (
+            (
+                "call",
+                "First call to {who}: no answer, left a voicemail introducing us.",
+                "Not reached yet",
+            ),
+            (
+                "call",
+                "Returned the web inquiry; the assistant says {who} is travelling.",
+                "Not reached",
+            ),
+            (
+                "email",
+                "Could not get through by phone; sent a short introduction by email.",
+                "No reply yet",
+            ),
+        ),
+        ("再次致电{who}", "换个时间再打电话", "再打一次电话，争取约到沟通时间"),
+        ("Call {who} again", "Try calling again in the morning"),
+    ),
+    "first_call": Phase(
+        (
+            (
+                "call",
+                "首次电话沟通，向{who}介绍我司及{need}相关方案，对方有明确需求。",
+                "客户愿意进一步了解，同意接收资料",
+            ),
+            (
+                "call",
+                "与{who}首次通话，了解到对方正在评估{need}，还在收集供应商信息。",
+                "已加微信，约定先发资料",
+            ),
+            (
+                "call",
+                "电话联系{who}，确认官网留言内容，初步了解{need}的背景和时间要求。",
+                "客户希望先看案例和大致报价",
+            ),
+            (
+                "call",
+                "首次电话沟通顺利，{who}对我们在同行业的案例比较感兴趣。",
+                "同意下周进一步沟通",
+            ),
+        ),
+        (
+            (
+                "call",
+                "Intro call with {who}: presented our company and our approach to {need}.",
+                "Interested; asked for our brochure and references",
+            ),
+            (
+                "call",
+                "First call with {who}. They are comparing vendors for {need}, early stage.",
+                "Agreed to receive materials by email",
+            ),
+            (
+                "email",
+                "Replied to the inquiry from {who} ({need}) with a short introduction and two "
+                "questions on scope.",
+                "They answered the same day; timing is Q1",
+            ),
+        ),
+        ("致电{who}，初步沟通需求", "电话联系{who}做首次沟通", "打电话了解客户的具体情况"),
+        ("Intro call with {who}", "Call {who} to introduce our offer"),
+    ),
+    "materials": Phase(
+        (
+            ("email", "通过邮件发送产品手册、标准价格表和两个同行业案例。", "客户已确认收到"),
+            (
+                "wechat",
+                "微信发送公司介绍和{need}方案资料，附成功案例链接。",
+                "{who}回复会先内部看一下",
+            ),
+            ("email", "按客户要求发送资质文件和服务范围说明。", "客户已收到，会转给技术负责人"),
+        ),
+        (
+            (
+                "email",
+                "Emailed our brochure, the standard price list and two case studies from their "
+                "industry.",
+                "Receipt confirmed",
+            ),
+            (
+                "email",
+                "Sent the company profile and a solution overview for {need}.",
+                "{who} will review it with the team",
+            ),
+        ),
+        ("发送产品资料和案例", "把方案资料发给{who}", "整理资质文件和案例发给客户"),
+        ("Send the brochure and case studies", "Email the solution overview to {who}"),
+    ),
+    "wechat_follow": Phase(
+        (
+            ("wechat", "微信跟进资料反馈，{who}说已经转给部门负责人看了。", "客户还在内部讨论"),
+            (
+                "wechat",
+                "微信询问资料是否有疑问，客户问了实施周期和售后服务。",
+                "已逐条解答，客户比较满意",
+            ),
+            ("call", "电话跟进资料反馈，{who}说这周忙盘点，下周再细聊。", "约下周再沟通"),
+        ),
+        (
+            (
+                "email",
+                "Followed up on the materials; {who} has passed them to the department head.",
+                "Still discussing internally",
+            ),
+            (
+                "call",
+                "Called to see whether the brochure raised questions; they asked about rollout "
+                "time and support.",
+                "Answered; positive response",
+            ),
+        ),
+        ("微信跟进资料反馈", "确认客户看资料的情况"),
+        ("Follow up on the materials", "Check in with {who} for feedback"),
+    ),
+    "needs": Phase(
+        (
+            (
+                "call",
+                "电话详细沟通需求：预算约{amount}，由{who}牵头，计划年内完成。",
+                "需求基本明确，决策人是总经理",
+            ),
+            (
+                "call",
+                "与{who}深入沟通{need}的具体要求，了解现有系统和痛点。",
+                "需求要点已记录，客户希望看演示",
+            ),
+            (
+                "visit",
+                "上门了解需求：客户现在用的产品服务响应慢，想更换供应商。",
+                "有更换意向，预算待确认",
+            ),
+            (
+                "call",
+                "和{who}确认采购流程：先部门立项，再走招采，预算约{amount}。",
+                "流程清楚，需准备立项材料",
+            ),
+        ),
+        (
+            (
+                "call",
+                "Needs call with {who}: budget around {amount}, the general manager decides, "
+                "target this year.",
+                "Needs clear; decision maker identified",
+            ),
+            (
+                "meeting",
+                "Needs workshop with {who} at our office: current setup, pain points, timeline "
+                "for {need}.",
+                "Requirements noted; they want a demo",
+            ),
+        ),
+        ("电话沟通具体需求和预算", "确认决策人和采购流程", "和{who}详细聊需求"),
+        ("Needs call: budget, decision maker, timeline", "Confirm the buying process with {who}"),
+    ),
+    "visit": Phase(
+        (
+            (
+                "visit",
+                "上门拜访{who}，实地查看现场，了解{need}的实施条件。",
+                "现场情况已记录，客户希望尽快出方案",
+            ),
+            ("visit", "拜访客户，与{who}及技术负责人面谈约一小时。", "对方认可我们的方案思路"),
+            ("visit", "上门拜访，介绍实施团队和售后服务体系。", "关系推进明显，约好来公司参观"),
+        ),
+        (
+            (
+                "visit",
+                "Visited {who} on site to see the current setup for {need}.",
+                "Site notes taken; they want a proposal soon",
+            ),
+            (
+                "visit",
+                "Site visit: met {who} and their technical lead for about an hour.",
+                "They like our approach",
+            ),
+        ),
+        ("上门拜访{who}", "约时间上门拜访", "去客户现场看一下环境"),
+        ("Visit {who} on site", "Arrange an on-site visit"),
+    ),
+    "demo": Phase(
+        (
+            (
+                "meeting",
+                "客户来司参观，现场演示系统功能，{who}带了两位同事。",
+                "演示效果好，客户要求出正式方案",
+            ),
+            (
+                "meeting",
+                "邀请{who}来公司面谈，展示同行业成功案例和实施团队。",
+                "客户对交付能力比较认可",
+            ),
+        ),
+        (
+            (
+                "meeting",
+                "{who} came to our office for a live demo with two colleagues.",
+                "Demo went well; they asked for a formal proposal",
+            ),
+            (
+                "meeting",
+                "Office meeting: showed reference projects and introduced the delivery team.",
+                "Confident in our delivery",
+            ),
+        ),
+        ("邀请客户来司演示", "安排产品演示"),
+        ("Invite {who} for a demo at our office", "Schedule a product demo"),
+    ),
+    "proposal_sent": Phase(
+        (
+            (
+                "email",
+                "发送方案初稿，包括实施计划、配置清单和报价区间。",
+                "客户已收到，内部评审后反馈",
+            ),
+            ("email", "把按需求调整后的方案发给{who}，附项目时间表。", "等待客户评审"),
+        ),
+        (
+            (
+                "email",
+                "Sent the draft proposal: implementation plan, bill of materials and a price "
+                "range.",
+                "Received; internal review next",
+            ),
+            (
+                "email",
+                "Sent {who} the revised proposal with a project timeline.",
+                "Waiting for their review",
+            ),
+        ),
+        ("准备并发送方案", "提交方案初稿"),
+        ("Prepare and send the proposal", "Send the draft proposal"),
+    ),
+    "proposal_review": Phase(
+        (
+            ("meeting", "方案讨论会，客户对二期范围有疑问，需要调整。", "同意修改后再提交一次"),
+            (
+                "visit",
+                "上门与{who}逐项过方案，客户提出增加培训和驻场服务。",
+                "方案基本认可，等报价",
+            ),
+            ("call", "电话沟通方案反馈，技术部认可，财务关注价格。", "进入报价阶段"),
+        ),
+        (
+            (
+                "meeting",
+                "Proposal review meeting; they questioned the scope of phase two.",
+                "Will revise and resend",
+            ),
+            (
+                "call",
+                "Walked {who} through the proposal by phone; they asked to add training and "
+                "on-site support.",
+                "Accepted in principle; waiting for the quote",
+            ),
+        ),
+        ("跟进方案反馈", "约方案讨论会"),
+        ("Follow up on the proposal", "Hold a proposal review with {who}"),
+    ),
+    "quote": Phase(
+        (
+            (
+                "email",
+                "发送正式报价{amount}，有效期30天，付款方式现款现货。",
+                "客户收到报价，认为价格偏高",
+            ),
+            ("call", "电话说明报价构成，{who}希望分两期付款。", "付款条件需评估"),
+        ),
+        (
+            (
+                "email",
+                "Sent the formal quote of {amount}, valid 30 days, cash on delivery.",
+                "Received; they find it high",
+            ),
+            (
+                "call",
+                "Went through the quote with {who}; they asked to pay in two instalments.",
+                "Payment terms to be checked",
+            ),
+        ),
+        ("发送正式报价", "确认报价细节"),
+        ("Send the formal quote", "Go through the quote with {who}"),
+    ),
+    "negotiation": Phase(
+        (
+            (
+                "meeting",
+                "价格谈判：客户要求在{amount}基础上优惠{pct}%，拿了{competitor}的报价对比。",
+                "我方最多让5%，需再沟通",
+            ),
+            ("visit", "上门与{who}谈商务条款，客户希望质保期延长一年。", "质保可谈，价格不变"),
+            ("call", "电话谈价格，客户采购部压价，强调今年预算紧张。", "同意提交折扣申请"),
+        ),
+        (
+            (
+                "meeting",
+                "Price negotiation: they want {pct}% off {amount}, citing a quote from "
+                "{competitor}.",
+                "We can go to 5%; to be continued",
+            ),
+            (
+                "call",
+                "Call with {who} on commercial terms; they asked for an extra year of warranty.",
+                "Warranty negotiable, price unchanged",
+            ),
+        ),
+        ("价格谈判", "和客户确认最终价格"),
+        ("Negotiate the final price", "Agree the final price with {who}"),
+    ),
+    "approval_note": Phase(
+        (
+            ("note", "已提交{pct}%折扣审批，说明该客户是区域标杆客户。", "等待经理审批"),
+            ("note", "备注：客户要求月结30天，已提交付款条件审批。", "审批中"),
+        ),
+        (
+            (
+                "note",
+                "Submitted a {pct}% discount request; a reference account in the region.",
+                "Waiting for the manager",
+            ),
+            (
+                "note",
+                "Note: they asked for 30-day payment terms; sent for approval.",
+                "Pending approval",
+            ),
+        ),
+        ("提交折扣审批", "申请特殊付款条件"),
+        ("Request discount approval", "Ask for approval of the payment terms"),
+    ),
+    "contract_draft": Phase(
+        (
+            ("email", "按标准模板起草合同，发客户法务审阅。", "客户法务预计一周内反馈"),
+            ("email", "发送合同草稿，金额{amount}，附交付计划。", "客户在走内部审批"),
+        ),
+        (
+            (
+                "email",
+                "Drafted the contract from our standard template and sent it to their legal team.",
+                "Feedback expected within a week",
+            ),
+            (
+                "email",
+                "Sent the draft contract ({amount}) with the delivery schedule.",
+                "In their internal approval",
+            ),
+        ),
+        ("发送合同草稿", "准备合同文本"),
+        ("Send the draft contract", "Prepare the contract"),
+    ),
+    "contract_review": Phase(
+        (
+            ("call", "电话确认合同修改意见，主要是验收条款和违约责任。", "双方已达成一致"),
+            ("wechat", "微信跟进合同审批进度，{who}说在等老板签字。", "预计本周盖章"),
+        ),
+        (
+            (
+                "call",
+                "Call on their contract comments: acceptance criteria and liability.",
+                "Agreed on both points",
+            ),
+            (
+                "email",
+                "Checked on the contract approval; {who} is waiting for the director's signature.",
+                "Signing expected this week",
+            ),
+        ),
+        ("跟进合同审批", "确认合同修改意见"),
+        ("Chase the contract approval", "Settle the contract comments"),
+    ),
+    "signing": Phase(
+        (
+            ("visit", "上门签署合同，金额{amount}，已约项目启动会。", "合同已签，转交付团队"),
+            ("meeting", "客户来司签约，确认首付款时间和交付计划。", "签约完成"),
+        ),
+        (
+            (
+                "visit",
+                "Signed the contract ({amount}) at their office; kick-off meeting booked.",
+                "Won; handed over to delivery",
+            ),
+            (
+                "meeting",
+                "Contract signed at our office; first payment date and delivery plan confirmed.",
+                "Signed",
+            ),
+        ),
+        ("上门签约", "安排签约"),
+        ("Sign the contract", "Arrange the signing"),
+    ),
+    "paused": Phase(
+        (
+            ("call", "{who}表示预算还在审批，项目暂缓，让我们过段时间再联系。", "项目推迟"),
+            ("wechat", "微信联系{who}，负责人长期出差，项目暂时搁置。", "等待客户回复"),
+        ),
+        (
+            (
+                "call",
+                "{who} says the budget is still in approval; asked us to check back later.",
+                "Project on hold",
+            ),
+            (
+                "email",
+                "Their project lead is away for weeks; the project is on hold.",
+                "Waiting for them",
+            ),
+        ),
+        ("再联系确认预算审批结果", "联系{who}了解项目是否重启"),
+        ("Check whether the budget was approved", "Ask {who} whether the project is back on"),
+    ),
+    "checkin": Phase(
+        (
+            ("wechat", "微信和{who}简单沟通项目进展。", "进展正常"),
+            ("wechat", "微信发送新产品介绍，顺便了解项目进度。", "客户回复会关注"),
+            ("wechat", "微信问候{who}，了解内部评审排期。", "评审排在下周"),
+        ),
+        (
+            ("email", "Quick check-in with {who} on progress.", "On track"),
+            (
+                "email",
+                "Shared our new product sheet and asked how the project is going.",
+                "They will take a look",
+            ),
+        ),
+        ("微信跟进进展", "微信了解内部评审情况"),
+        ("Check in with {who} on progress", "Ask about their internal review"),
+    ),
+    "note": Phase(
+        (
+            ("note", "备注：{who}下周出差，采购需要总部审批。", ""),
+            ("note", "备注：客户现用{competitor}，合同年底到期。", ""),
+            ("note", "备注：对方财务总监也参与决策，比较关注付款方式。", ""),
+        ),
+        (
+            ("note", "Note: {who} travels next week; purchases need head-office approval.", ""),
+            ("note", "Note: they currently use {competitor}; the contract ends at year end.", ""),
+        ),
+        ("跟进项目进展", "整理客户资料"),
+        ("Follow up on progress", "Update the account notes"),
+    ),
+}
+LOST_FINAL = {
+    "competitor": (
+        ("call", "客户通知已选择{competitor}，主要原因是对方报价更低。", "丢单：竞争对手"),
+        ("call", "{who} told us they chose {competitor}, mainly on price.", "Lost to a competitor"),
+    ),
+    "price": (
+        ("note", "客户认为价格超出预算，多次沟通后仍无法接受。", "丢单：价格"),
+        (
+            "note",
+            "Our price is above their budget; no agreement after several rounds.",
+            "Lost on price",
+        ),
+    ),
+    "no-budget": (
+        ("call", "{who}表示今年预算被取消，项目暂停。", "丢单：无预算"),
+        (
+            "call",
+            "{who} says this year's budget was cut; the project is cancelled.",
+            "Lost: no budget",
+        ),
+    ),
+    "no-decision": (
+        ("note", "客户内部迟迟无法决策，项目搁置，暂停跟进。", "丢单：未决策"),
+        ("note", "No decision on their side for weeks; project shelved.", "Lost: no decision"),
+    ),
+    "timing": (
+        ("call", "客户表示现在时机不对，明年再考虑。", "丢单：时机不对"),
+        ("call", "{who} says the timing is wrong; maybe next year.", "Lost: timing"),
+    ),
+    "other": (
+        ("note", "客户公司架构调整，项目取消。", "丢单"),
+        ("note", "Their company is reorganising; the project was cancelled.", "Lost"),
+    ),
+}
+SERVICE_NOTES = (
+    ("客服记录：客户来电咨询{need}，希望尽快安排销售对接，工作日下午方便。", "待分配销售"),
+    ("客服记录：官网在线咨询{need}，已登记联系方式，转销售经理分配。", "待分配"),
+)
+EN_SERVICE_NOTE = (
+    "Service desk: web inquiry about {need}; asked for an English-speaking sales contact.",
+    "Waiting for assignment",
+)
+
+
+ACTIVITY_COLUMNS = (
+    "lead",
+    "user",
+    "kind",
+    "occurred_at",
+    "summary",
+    "outcome",
+    "next_date",
+    "next_action",
+)
+SERVICE_USER = "zhou.xin"  # the service desk logs inquiries on leads still in the pool
+CADENCE = {"A": 7, "B": 14, "C": 30}  # follow-up cadence by grade (SPEC §4)
+UNGRADED = "C"  # an ungraded lead follows the loosest cadence
+STALE_DAYS = 30
+# The phases a lead at each stage went through: (always, some of).
+REACH = {
+    "contacted": (("first_call",), ("materials", "wechat_follow")),
+    "qualified": (("first_call", "needs"), ("materials", "wechat_follow", "visit", "demo")),
+    "proposal": (
+        ("first_call", "needs", "proposal_sent"),
+        ("materials", "wechat_follow", "visit", "demo", "proposal_review"),
+    ),
+    "negotiation": (
+        ("first_call", "needs", "proposal_sent", "quote"),
+        ("materials", "visit", "demo", "proposal_review", "negotiation", "approval_note"),
+    ),
+    "contract": (
+        ("first_call", "needs", "proposal_sent", "quote", "contract_draft"),
+        (
+            "materials",
+            "visit",
+            "demo",
+            "proposal_review",
+            "negotiation",
+            "approval_note",
+            "contract_review",
+        ),
+    ),
+}
+REACH["won"] = (REACH["contract"][0] + ("signing",), REACH["contract"][1])
+TRACK = (
+    "attempt",
+    "first_call",
+    "materials",
+    "wechat_follow",
+    "needs",
+    "visit",
+    "demo",
+    "proposal_sent",
+    "proposal_review",
+    "quote",
+    "negotiation",
+    "approval_note",
+    "contract_draft",
+    "contract_review",
+    "signing",
+)
+# How many activities a lead at each stage has (before any extra check-in or note).
+LOG_LENGTH = {
+    "contacted": (1, 3),
+    "qualified": (2, 5),
+    "proposal": (3, 6),
+    "negotiation": (4, 8),
+    "contract": (5, 9),
+    "won": (6, 10),
+}
+# What an open lead's rep plans next, by stage.
+STAGE_NEXT = {
+    "contacted": ("needs", "visit", "materials"),
+    "qualified": ("demo", "proposal_sent", "visit"),
+    "proposal": ("proposal_review", "quote"),
+    "negotiation": ("negotiation", "approval_note", "contract_draft"),
+    "contract": ("contract_review", "signing"),
+}
+LOST_AT = {"contacted": 3, "qualified": 3, "proposal": 2, "negotiation": 1}
+EN_COMPETITORS = ("Veltora Systems", "Kaimon Software")
+CN_COMPETITORS = ("岳衡信息", "云岫软件", "捷算科技", "众睿数据")
+WORK_HOURS = {
+    "call": (9, 17),
+    "visit": (9, 16),
+    "meeting": (10, 16),
+    "email": (8, 18),
+    "wechat": (8, 21),
+    "note": (9, 19),
+}
+RUBRIC_BANDS = {
+    "company_size": ((1, 4), (20, 8), (100, 12), (500, 16), (2000, 20)),
+    "years_in_business": ((0, 1), (1, 3), (3, 5), (5, 8), (10, 10)),
+    "budget": ((10_000, 4), (50_000, 8), (200_000, 12), (500_000, 16), (1_000_000, 20)),
+}
+RATING_POINTS = (0, 5, 10, 15, 20)
+
+
+def band_points(criterion: str, value: int) -> int:
+    return max((p for at_least, p in RUBRIC_BANDS[criterion] if value >= at_least), default=0)
+
+
+def rubric_grade(lead: Lead, grade: list[str] | None) -> str | None:
+    """The grade the default rubric gives the lead's grading row (salesflow/workflow/
+    rubric.toml), so the log can be planned around its follow-up cadence."""
+    if grade is None:
+        return None
+    _ref, budget, need_fit, likelihood, decision_maker, _value, _personality = grade
+    total = (
+        band_points("company_size", lead.company.employees)
+        + band_points("years_in_business", ANCHOR.year - lead.company.founded)
+        + band_points("budget", int(budget))
+        + RATING_POINTS[int(need_fit) - 1]
+        + RATING_POINTS[int(likelihood) - 1]
+        + (10 if decision_maker == "yes" else 0)
+    )
+    return "A" if total >= 75 else "B" if total >= 50 else "C"
+
+
+def honorific(lead: Lead) -> str:
+    """The contact as a rep writes about them: 王总, 李经理; English names in full."""
+    name, title = lead.contact, lead.title
+    if lead.company.foreign:
+        return name or "the customer"
+    if not name:
+        return "客户"
+    surname = name[:2] if any(name.startswith(s) and len(s) == 2 for s, _p in SURNAMES) else name[0]
+    for ending, word in (
+        ("董事长助理", "助理"),
+        ("董事长", "总"),
+        ("总经理", "总"),
+        ("总监", "总"),
+        ("厂长", "厂长"),
+        ("店长", "店长"),
+        ("主管", "主管"),
+        ("经理", "经理"),
+    ):
+        if title.endswith(ending):
+            return surname + word
+    return name
+
+
+@dataclass
+class Entry:
+    """One activity as written to activities.csv."""
+
+    ref: str
+    user: str
+    kind: str
+    at: datetime
+    summary: str
+    outcome: str
+    next_date: date | None = None
+    next_action: str = ""
+
+
+@dataclass
+class Plan:
+    """Where an open lead's log ends: the day of its last activity and its next step."""
+
+    status: str  # overdue, due, upcoming, breach, stale, none
+    last: date | None = None
+    next_date: date | None = None
+
+
+class ActivityLog:
+    """The activities of every lead, planned so that the agenda of each rep on the anchor
+    day shows every case: overdue follow-ups, some due that day, upcoming ones, leads with
+    no next step, contacts older than the grade's cadence, and deals gone stale."""
+
+    def __init__(self, leads: list[Lead], grades: list[list[str]]) -> None:
+        # Its own random stream: the leads and grades above stay exactly as they were.
+        self.rng = random.Random(f"{SEED}-activities")
+        self.leads = leads
+        by_ref = {row[0]: row for row in grades}
+        self.grade = {lead.ref: rubric_grade(lead, by_ref.get(lead.ref)) for lead in leads}
+
+    def cadence(self, lead: Lead) -> int:
+        return CADENCE[self.grade[lead.ref] or UNGRADED]
+
+    # -- planning the end of each open lead's log
+    def plans(self) -> dict[str, Plan]:
+        rng = self.rng
+        plans: dict[str, Plan] = {}
+        owners = sorted({lead.owner for lead in self.leads if lead.owner})
+        for owner in owners:
+            mine = [
+                lead
+                for lead in self.leads
+                if lead.owner == owner and lead.stage not in {"won", "lost"}
+            ]
+            pool: list[Lead] = []
+            for lead in mine:
+                age = (ANCHOR - lead.created).days
+                if lead.stage != "new":
+                    pool.append(lead)
+                elif 4 <= age <= 35 and rng.random() < 0.6:
+                    pool.append(lead)  # a first call that did not get through yet
+                else:
+                    plans[lead.ref] = Plan("none")
+            rng.shuffle(pool)
+            size = len(pool)
+            quotas = (
+                ("stale", 3 if size >= 20 else 1),
+                ("breach", 3 if size >= 20 else 1),
+                ("due", 2 if size >= 20 else 1),
+                ("overdue", max(2, round(size * 0.2))),
+            )
+            for status, count in quotas:
+                for lead in [lead for lead in pool if self.fits(lead, status)][:count]:
+                    plans[lead.ref] = self.plan(lead, status)
+                    pool.remove(lead)
+            for lead in pool:
+                plans[lead.ref] = self.plan(lead, "upcoming")
+        return plans
+
+    def fits(self, lead: Lead, status: str) -> bool:
+        age = (ANCHOR - lead.created).days
+        cadence = self.cadence(lead)
+        if status == "stale":
+            return lead.stage != "new" and age >= STALE_DAYS + 12
+        if status == "breach":
+            return lead.stage != "new" and cadence < STALE_DAYS and age >= cadence + 4
+        if status == "overdue":
+            return age >= 3 and cadence >= 4
+        return age >= 1
+
+    def plan(self, lead: Lead, status: str) -> Plan:
+        rng = self.rng
+        age = (ANCHOR - lead.created).days
+        cadence = self.cadence(lead)
+        if status == "stale":
+            ago = rng.randrange(STALE_DAYS + 2, min(50, age - 8) + 1)
+            last = ANCHOR - timedelta(days=ago)
+            if rng.random() < 0.5:
+                return Plan(status, last, last + timedelta(days=rng.randrange(7, 22)))
+            return Plan(status, last, ANCHOR + timedelta(days=rng.randrange(3, 26)))
+        if status == "breach":
+            ago = rng.randrange(cadence + 1, min(STALE_DAYS - 1, age) + 1)
+            last = ANCHOR - timedelta(days=ago)
+            if rng.random() < 0.6:
+                return Plan(status, last, last + timedelta(days=rng.randrange(3, cadence + 1)))
+            return Plan(status, last, ANCHOR + timedelta(days=rng.randrange(2, 15)))
+        if status == "overdue":
+            late = min(rng.choice((1, 1, 2, 2, 3, 4, 5, 6, 8, 11, 15, 19)), cadence - 2, age - 1)
+            ago = rng.randrange(late + 1, min(cadence - 1, age) + 1)
+            last = ANCHOR - timedelta(days=ago)
+            return Plan(status, last, ANCHOR - timedelta(days=late))
+        ago = rng.randrange(1, min(cadence - 1, age, 10) + 1)
+        last = ANCHOR - timedelta(days=ago)
+        if status == "due":
+            return Plan(status, last, ANCHOR)
+        ahead = rng.randrange(1, max(1, min(21, cadence - ago)) + 1)
+        return Plan(status, last, ANCHOR + timedelta(days=ahead))
+
+    # -- the activities
+    def entries(self) -> list[Entry]:
+        plans = self.plans()
+        entries: list[Entry] = []
+        for lead in self.leads:
+            if not lead.owner:
+                entries.extend(self.service_note(lead))
+            elif lead.stage in {"won", "lost"}:
+                assert lead.closed is not None
+                # Not on the anchor day itself: loaded in the morning, it would be the future.
+                last = max(lead.created, min(lead.closed, ANCHOR - timedelta(days=1)))
+                entries.extend(self.log(lead, self.phases(lead), last, None, ""))
+            else:
+                plan = plans[lead.ref]
+                if plan.status == "none":
+                    continue
+                assert plan.last is not None
+                phases = self.phases(lead)
+                if plan.status == "stale" and plan.next_date and plan.next_date > ANCHOR:
+                    phases.append("paused")
+                following = (
+                    "attempt"
+                    if lead.stage == "new"
+                    else "paused"
+                    if phases[-1] == "paused"
+                    else self.rng.choice([p for p in STAGE_NEXT[lead.stage] if p != phases[-1]])
+                )
+                entries.extend(self.log(lead, phases, plan.last, plan.next_date, following))
+        entries.sort(key=lambda entry: (entry.at, entry.ref))
+        return entries
+
+    def phases(self, lead: Lead) -> list[str]:
+        """The phases the lead's log goes through, in order."""
+        rng = self.rng
+        if lead.stage == "new":
+            return ["attempt"]
+        if lead.stage == "lost":
+            reached = weighted(rng, LOST_AT)
+            always, some = REACH[reached]
+            low, high = len(always), len(always) + 2
+            final = ["lost"]
+        else:
+            always, some = REACH[lead.stage]
+            low, high = LOG_LENGTH[lead.stage]
+            final = []
+        count = max(len(always), rng.randrange(low, high + 1))
+        chosen = set(always) | set(rng.sample(some, min(len(some), count - len(always))))
+        phases = [p for p in TRACK if p in chosen]
+        # Now and then a WeChat check-in or an internal note in between.
+        for extra in ("checkin", "note"):
+            if len(phases) >= 3 and rng.random() < 0.35:
+                phases.insert(rng.randrange(1, len(phases)), extra)
+        return phases + final
+
+    def days(self, lead: Lead, count: int, last: date) -> list[date]:
+        """``count`` days from the lead's creation up to ``last`` (the last of them)."""
+        rng = self.rng
+        span = (last - lead.created).days
+        if count == 1:
+            return [last]
+        first = lead.created + timedelta(days=rng.randrange(0, min(2, span) + 1))
+        between = max(0, (last - first).days - 1)
+        pool = [first + timedelta(days=n) for n in range(1, between + 1)]
+        weekdays = [d for d in pool if d.weekday() < 5]
+        source = weekdays if len(weekdays) >= count - 2 else pool
+        if len(source) >= count - 2:
+            middle = sorted(rng.sample(source, count - 2))
+        else:  # a short window: several contacts on the same day
+            middle = sorted(rng.choice(source or [first]) for _ in range(count - 2))
+        return [first, *middle, last]
+
+    def moment(self, day: date, kind: str, after: datetime | None) -> datetime:
+        rng = self.rng
+        low, high = WORK_HOURS[kind]
+        start = datetime.combine(day, time(low))
+        if after is not None and after.date() == day:
+            start = max(start, after + timedelta(minutes=20))
+        latest = datetime.combine(day, time(high, 45))
+        if start >= latest:
+            latest = min(start + timedelta(minutes=90), datetime.combine(day, time(23, 55)))
+        minutes = rng.randrange(0, int((latest - start).total_seconds() // 60) + 1)
+        moment = start + timedelta(minutes=minutes)
+        return moment.replace(minute=moment.minute // 5 * 5) if moment > start else start
+
+    def fields(self, lead: Lead) -> dict[str, str]:
+        rng = self.rng
+        english = lead.company.foreign
+        amount = lead.amount
+        if english:
+            money = f"RMB {amount:,}" if amount else "the agreed budget"
+            need = lead.need or "the project"
+            if need[1:2].islower():  # "ERP upgrade" keeps its capitals mid-sentence
+                need = need[0].lower() + need[1:]
+            competitor = lead.competitor if lead.competitor.isascii() else ""
+            competitor = competitor or rng.choice(EN_COMPETITORS)
+        else:
+            money = (
+                (f"{amount / 10_000:g}万元" if amount >= 10_000 else f"{amount}元")
+                if amount
+                else "待定"
+            )
+            need = lead.need or "项目需求"
+            competitor = lead.competitor or rng.choice(CN_COMPETITORS)
+        return {
+            "who": honorific(lead),
+            "need": need,
+            "amount": money,
+            "pct": str(rng.choice((8, 10, 12, 15))),
+            "competitor": competitor,
+        }
+
+    def text(self, lead: Lead, phase: str, values: dict[str, str]) -> Written:
+        """(kind, summary, outcome) of one activity."""
+        english = lead.company.foreign
+        if phase == "lost":
+            code = lead.lost_reason
+            code = next((c for c, label in LOST_REASON_LABELS.items() if label == code), code)
+            chosen = LOST_FINAL[code][1 if english else 0]
+        else:
+            spec = PHASES[phase]
+            chosen = self.rng.choice(spec.en if english else spec.cn)
+        kind, summary, outcome = chosen
+        return kind, summary.format(**values), outcome.format(**values)
+
+    def next_text(self, lead: Lead, phase: str, values: dict[str, str]) -> str:
+        spec = PHASES[phase]
+        return self.rng.choice(spec.en_plans if lead.company.foreign else spec.cn_plans).format(
+            **values
+        )
+
+    def log(
+        self, lead: Lead, phases: list[str], last: date, next_date: date | None, following: str
+    ) -> list[Entry]:
+        """The lead's activities: ``phases`` ending on ``last``; the last one sets
+        ``next_date`` and the step ``following`` (none on a closed lead)."""
+        rng = self.rng
+        values = self.fields(lead)
+        days = self.days(lead, len(phases), last)
+        cadence = self.cadence(lead)
+        entries: list[Entry] = []
+        previous: datetime | None = None
+        for phase, day in zip(phases, days, strict=True):
+            kind, summary, outcome = self.text(lead, phase, values)
+            previous = self.moment(day, kind, previous)
+            entries.append(Entry(lead.ref, lead.owner, kind, previous, summary, outcome))
+        # Each activity planned the next one: what it would be and its day (the day it
+        # happened, or a day or two before).
+        for entry, after, phase in zip(entries, entries[1:], phases[1:], strict=False):
+            slip = rng.choice((0, 0, 0, 1, 2))
+            planned = max(entry.at.date(), after.at.date() - timedelta(days=slip))
+            # Nobody plans a month ahead: a long gap is a follow-up that came late.
+            soon = entry.at.date() + timedelta(days=rng.randrange(2, min(cadence, 14) + 1))
+            planned = min(planned, soon)
+            step = "checkin" if phase in {"lost", "note"} else phase
+            entry.next_date = planned
+            entry.next_action = self.next_text(lead, step, values)
+        if next_date is not None:
+            entries[-1].next_date = next_date
+            entries[-1].next_action = self.next_text(lead, following, values)
+        return entries
+
+    def service_note(self, lead: Lead) -> list[Entry]:
+        """An inquiry the service desk logged on a lead still waiting for a rep."""
+        rng = self.rng
+        fresh = lead.created >= ANCHOR - timedelta(days=1)
+        if lead.created >= ANCHOR or (fresh and rng.random() > 0.3):
+            return []  # waiting a day or more: the service desk noted the inquiry
+        values = self.fields(lead)
+        summary, outcome = EN_SERVICE_NOTE if lead.company.foreign else rng.choice(SERVICE_NOTES)
+        at = self.moment(lead.created, "note", None)
+        return [Entry(lead.ref, SERVICE_USER, "note", at, summary.format(**values), outcome)]
+
+
+def activity_row(entry: Entry) -> list[str]:
+    return [
+        entry.ref,
+        entry.user,
+        entry.kind,
+        entry.at.strftime("%Y-%m-%d %H:%M"),
+        entry.summary,
+        entry.outcome,
+        entry.next_date.isoformat() if entry.next_date else "",
+        entry.next_action,
+    ]
+
+
 MANIFEST = f"""\
 # The sample data set that `salesflow init --sample` loads: users.csv (the sample team),
-# leads.csv (through the lead importer) and grades.csv (grading inputs by external_ref).
+# leads.csv (through the lead importer), grades.csv (grading inputs by external_ref) and
+# activities.csv (the activity log by lead external_ref; times are local time).
 # Generated by scripts/make_sample_data.py; edit the generator, not the CSV files.
 #
-# Every date in the files lies in the 180 days up to the anchor date. The loader shifts
-# every date so that the anchor becomes today, so the sample always looks current.
+# Every date in the files lies in the 180 days up to the anchor date, apart from planned
+# next steps (activities.csv next_date), which may lie up to a month after it. The loader
+# shifts every date so that the anchor becomes today, so the sample always looks current.
 anchor_date = "{ANCHOR.isoformat()}"
 """
 
@@ -1571,8 +2537,12 @@ def main(argv: list[str] | None = None) -> None:
     grades = generator.grades(leads)
     write_csv(out / "leads.csv", LEAD_COLUMNS, [lead_row(lead) for lead in leads])
     write_csv(out / "grades.csv", GRADE_COLUMNS, grades)
+    entries = ActivityLog(leads, grades).entries()
+    write_csv(out / "activities.csv", ACTIVITY_COLUMNS, [activity_row(e) for e in entries])
     (out / "manifest.toml").write_text(MANIFEST, encoding="utf-8", newline="\n")
-    print(f"Wrote {len(leads)} leads and {len(grades)} gradings to {out}.")
+    print(
+        f"Wrote {len(leads)} leads, {len(grades)} gradings and {len(entries)} activities to {out}."
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tomllib
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 from salesflow.workflow.companies import company_key
 from salesflow.workflow.contacts import normalize_email, normalize_phone, normalize_wechat
 from salesflow.workflow.glossary import (
+    ACTIVITY_KINDS,
     LOST_REASONS,
     PERSONALITIES,
     SOURCES,
@@ -76,6 +77,18 @@ GRADE_HEADER = [
     "value_type",
     "personality",
 ]
+ACTIVITY_HEADER = [
+    "lead",
+    "user",
+    "kind",
+    "occurred_at",
+    "summary",
+    "outcome",
+    "next_date",
+    "next_action",
+]
+SERVICE_DESK = "zhou.xin"
+CADENCE = {"A": 7, "B": 14, "C": 30}
 # The deliberate near-duplicates (see the generator's docstring): different keys, similar.
 NEAR_DUPLICATES = {
     frozenset({"深圳市鑫朗电子科技有限公司", "深圳鑫朗电子科技有限公司"}),
@@ -104,6 +117,38 @@ def grades() -> list[dict[str, str]]:
     header, rows = read("grades.csv")
     assert header == GRADE_HEADER
     return rows
+
+
+@cache
+def activities() -> list[dict[str, str]]:
+    header, rows = read("activities.csv")
+    assert header == ACTIVITY_HEADER
+    return rows
+
+
+def log_of(ref: str) -> list[dict[str, str]]:
+    """One lead's activities, oldest first."""
+    return sorted((a for a in activities() if a["lead"] == ref), key=lambda a: a["occurred_at"])
+
+
+def rubric_grades() -> dict[str, str]:
+    """Each graded lead's grade under the default rubric, as ``init --sample`` grades it."""
+    lead = {r["external_ref"]: r for r in leads()}
+    rubric = default_rubric()
+    result = {}
+    for g in grades():
+        row = lead[g["external_ref"]]
+        inputs = GradingInputs(
+            as_of_year=ANCHOR.year,
+            employees=int(row["employees"]),
+            founded_year=int(row["founded_year"]),
+            budget_fen=parse_amount(g["budget"]),
+            need_fit=int(g["need_fit"]),
+            likelihood=int(g["likelihood"]),
+            decision_maker=g["decision_maker"] == "yes",
+        )
+        result[g["external_ref"]] = score_lead(rubric, inputs).grade
+    return result
 
 
 def day(text: str) -> date:
@@ -342,6 +387,103 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("name", ["leads.csv", "grades.csv", "manifest.toml"])
+@pytest.mark.parametrize("name", ["leads.csv", "grades.csv", "activities.csv", "manifest.toml"])
 def test_the_generator_reproduces_the_files(name: str, regenerated: Path) -> None:
     assert (regenerated / name).read_bytes() == (DATA / name).read_bytes()
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_activities_refer_to_leads_owners_and_kinds() -> None:
+    lead = {r["external_ref"]: r for r in leads()}
+    rows = activities()
+    assert 600 <= len(rows) <= 900
+    for a in rows:
+        row = lead[a["lead"]]
+        assert a["user"] == (row["owner"] or SERVICE_DESK), a
+        assert a["kind"] in ACTIVITY_KINDS, a
+        assert a["summary"].strip(), a
+        assert len(a["next_action"]) <= 200, a
+        assert bool(a["next_date"]) == bool(a["next_action"]), a
+    assert set(Counter(a["kind"] for a in rows)) == set(ACTIVITY_KINDS)
+    assert len({a["summary"] for a in rows}) >= 80, "varied texts"
+
+
+def test_activity_dates_fit_the_lead() -> None:
+    lead = {r["external_ref"]: r for r in leads()}
+    for a in activities():
+        row = lead[a["lead"]]
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", a["occurred_at"]), a
+        when = datetime.strptime(a["occurred_at"], "%Y-%m-%d %H:%M")
+        # After the lead came in (local midnight of its created day), before the anchor day:
+        # loaded in the morning, a time later on "today" would be in the future.
+        assert day(row["created_at"]) <= when.date() < ANCHOR, a
+        if row["closed_at"]:
+            assert when.date() <= day(row["closed_at"]), a
+        if a["next_date"]:
+            assert when.date() <= day(a["next_date"]) <= ANCHOR + timedelta(days=31), a
+
+
+def test_the_log_follows_the_stage() -> None:
+    for row in leads():
+        ref, stage = row["external_ref"], row["stage"]
+        log = log_of(ref)
+        if not row["owner"]:
+            assert len(log) <= 1, ref  # at most the service desk's note, no next step
+            assert all(a["kind"] == "note" and not a["next_date"] for a in log), ref
+            continue
+        if stage == "new":
+            assert len(log) <= 1, ref  # at most a first call that did not get through
+        elif stage == "contacted":
+            assert log, ref
+        else:
+            assert len(log) >= 2, ref
+        if stage in CLOSED:
+            assert log[-1]["next_date"] == log[-1]["next_action"] == "", ref
+        elif log:
+            assert log[-1]["next_date"], ref
+            assert log[-1]["next_action"], ref
+    new = [r for r in leads() if r["stage"] == "new" and r["owner"]]
+    assert sum(bool(log_of(r["external_ref"])) for r in new) < len(new)
+
+
+def test_activities_are_written_in_the_language_of_the_lead() -> None:
+    lead = {r["external_ref"]: r for r in leads()}
+    for a in activities():
+        row = lead[a["lead"]]
+        text = a["summary"] + a["outcome"] + a["next_action"]
+        if CJK.search(row["company"]):
+            assert CJK.search(a["summary"]), a
+        else:  # an English-named company: English, apart from a Chinese contact name
+            assert not CJK.search(text.replace(row["contact"], "")), a
+
+
+def test_the_agenda_on_the_anchor_day_shows_every_case() -> None:
+    grade = rubric_grades()
+    cases: dict[str, Counter[str]] = {}
+    for row in leads():
+        if not row["owner"] or row["stage"] in CLOSED:
+            continue
+        seen = cases.setdefault(row["owner"], Counter())
+        log = log_of(row["external_ref"])
+        if not log:
+            seen["no next step"] += 1
+            continue
+        late = (ANCHOR - day(log[-1]["next_date"])).days
+        if 1 <= late <= 20:
+            seen["overdue 1-20 days"] += 1
+        elif late == 0:
+            seen["due"] += 1
+        elif late < 0:
+            seen["upcoming"] += 1
+        quiet = (ANCHOR - day(log[-1]["occurred_at"][:10])).days
+        seen["past cadence"] += quiet > CADENCE[grade.get(row["external_ref"], "C")]
+        seen["stale"] += quiet > 30
+    assert set(cases) >= {"li.na", "zhang.wei", "liu.yang", "wang.qiang"}
+    for owner, seen in cases.items():
+        for case in ("overdue 1-20 days", "due", "upcoming", "no next step", "past cadence"):
+            assert seen[case] >= 1, (owner, case, seen)
+        assert seen["stale"] >= 1, (owner, seen)
+        assert seen["due"] <= 2, (owner, seen)
+        assert seen["overdue 1-20 days"] <= seen["upcoming"], (owner, seen)

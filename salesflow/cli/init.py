@@ -21,7 +21,10 @@ def init_command(
         bool,
         typer.Option(
             "--sample",
-            help=_("Also load the sample data: the team, 240 leads and their grades."),
+            help=_(
+                "Also load the sample data: the team, 240 leads, their grades and their "
+                "activity log."
+            ),
         ),
     ] = False,
     sample_team: Annotated[
@@ -66,9 +69,13 @@ def init_command(
         )
     if result.sample_leads_added:
         context.note(
-            _("Imported {count} sample leads (batch {batch}) and graded {graded}.").format(
+            _(
+                "Imported {count} sample leads (batch {batch}), graded {graded} and logged "
+                "{activities} activities."
+            ).format(
                 count=result.sample_leads_added,
                 batch=result.sample_batch_id,
                 graded=result.sample_leads_graded,
+                activities=result.sample_activities_logged,
             )
         )

@@ -1,9 +1,13 @@
 """First run: the first admin, and the sample data from sample_data/.
 
 The sample is the team (users.csv), 240 leads (leads.csv, loaded through the lead importer
-like any other CRM export) and grading inputs for most of them (grades.csv, applied through
-the grading rubric). Its dates are shifted so that the anchor date of manifest.toml becomes
-today: the sample always looks current.
+like any other CRM export), grading inputs for most of them (grades.csv, applied through
+the grading rubric) and their activity log (activities.csv). Its dates are shifted so that
+the anchor date of manifest.toml becomes today: the sample always looks current.
+
+The activities are written in bulk (:mod:`salesflow.store.bulk`) with one audit event for
+the whole log, like an import batch, and each lead's ``last_activity_at`` and next step are
+then set from its activities in one UPDATE.
 """
 
 from __future__ import annotations
@@ -12,12 +16,16 @@ import csv
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import Table, exists, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from salesflow.i18n import _
-from salesflow.store.audit import set_actor
-from salesflow.store.models import Lead, User
+from salesflow.store.audit import record_event, set_actor
+from salesflow.store.bulk import insert_many
+from salesflow.store.models import ACTIVITY_KIND_CODES, Activity, Lead, User
 from salesflow.workflow.errors import ConfigurationError, PermissionDenied
 from salesflow.workflow.identity import find_user, resolve_actor
 from salesflow.workflow.roles import MANAGES_USERS, role_label
@@ -32,6 +40,7 @@ class SetupResult:
     sample_users_added: list[str]
     sample_leads_added: int = 0
     sample_leads_graded: int = 0
+    sample_activities_logged: int = 0
     sample_batch_id: int | None = field(default=None)
 
 
@@ -73,6 +82,7 @@ class SampleLeads:
     added: int
     graded: int
     batch_id: int | None
+    activities: int = 0
 
 
 def sample_anchor(folder: Path) -> date:
@@ -113,6 +123,7 @@ def load_sample_leads(
         reader = csv.DictReader(handle)
         headers = list(reader.fieldnames or [])
         rows = [shift_dates(row, days) for row in reader]
+    refs = {row.get("external_ref", "") for row in rows}
     table = table_from_rows(
         "sample_data/leads.csv", headers, [[row.get(h, "") for h in headers] for row in rows]
     )
@@ -143,7 +154,168 @@ def load_sample_leads(
                 today=day,
             )
             graded += 1
-    return SampleLeads(added=result.plan.new, graded=graded, batch_id=result.batch_id)
+    logged = 0
+    if result.batch_id is not None:
+        logged = load_sample_activities(
+            session, source / "activities.csv", refs=refs, batch_id=result.batch_id, days=days
+        )
+    return SampleLeads(
+        added=result.plan.new, graded=graded, batch_id=result.batch_id, activities=logged
+    )
+
+
+ACTIVITY_COLUMNS = (
+    "lead",
+    "user",
+    "kind",
+    "occurred_at",
+    "summary",
+    "outcome",
+    "next_date",
+    "next_action",
+)
+ACTIVITY_TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def _broken(path: Path, line: int, problem: str) -> ConfigurationError:
+    return ConfigurationError(
+        _("The sample file {path} is broken at line {line}: {problem}").format(
+            path=path, line=line, problem=problem
+        ),
+        hint=_("Reinstall salesflow; the sample data comes with it."),
+    )
+
+
+def read_sample_activities(
+    path: Path, *, refs: set[str], users: dict[str, int], days: int
+) -> list[dict[str, Any]]:
+    """The rows of activities.csv, checked and moved by ``days``.
+
+    Each row's ``lead`` stays its external_ref (the caller links it to the lead); the
+    local ``occurred_at`` becomes UTC. An unknown lead, user or kind, or a bad date, is a
+    ConfigurationError naming the file and line: a broken install must fail clearly.
+    """
+    checked: list[dict[str, Any]] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in ACTIVITY_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise _broken(path, 1, _("missing columns {names}.").format(names=", ".join(missing)))
+        for row in reader:
+            line = reader.line_num
+            ref, username, kind = row["lead"], row["user"], row["kind"]
+            if ref not in refs:
+                raise _broken(path, line, _("unknown lead {ref}.").format(ref=ref))
+            if username not in users:
+                raise _broken(path, line, _("unknown user {name}.").format(name=username))
+            if kind not in ACTIVITY_KIND_CODES:
+                raise _broken(path, line, _("unknown activity kind {kind}.").format(kind=kind))
+            try:
+                local = datetime.strptime(row["occurred_at"], ACTIVITY_TIME_FORMAT)
+                next_text = (row["next_date"] or "").strip()
+                next_date = date.fromisoformat(next_text) if next_text else None
+            except ValueError:
+                raise _broken(
+                    path,
+                    line,
+                    _("bad date in {value}.").format(
+                        value=f"{row['occurred_at']!r} / {row['next_date']!r}"
+                    ),
+                ) from None
+            summary = (row["summary"] or "").strip()
+            if not summary:
+                raise _broken(path, line, _("the summary is empty."))
+            checked.append(
+                {
+                    "lead": ref,
+                    "user_id": users[username],
+                    "kind": kind,
+                    # Local wall-clock time, in this computer's time zone, as UTC.
+                    "occurred_at": (local + timedelta(days=days)).astimezone().astimezone(UTC),
+                    "summary": summary,
+                    "outcome": (row["outcome"] or "").strip() or None,
+                    "next_date": next_date + timedelta(days=days) if next_date else None,
+                    "next_action": (row["next_action"] or "").strip() or None,
+                }
+            )
+    return checked
+
+
+def load_sample_activities(
+    session: Session, path: Path, *, refs: set[str], batch_id: int, days: int
+) -> int:
+    """Log activities.csv on the leads of the sample's import batch; returns how many.
+
+    Called once, right after the batch was imported. A row whose lead the import skipped
+    (a duplicate of a lead already in the database) is skipped with it.
+    """
+    users = {
+        name: uid for name, uid in session.exec(select(User.username, User.id)) if uid is not None
+    }
+    rows = read_sample_activities(path, refs=refs, users=users, days=days)
+    leads = {
+        ref: (lead_id, customer_id)
+        for ref, lead_id, customer_id in session.exec(
+            select(Lead.external_ref, Lead.id, Lead.customer_id).where(
+                Lead.import_batch_id == batch_id
+            )
+        )
+        if ref is not None and lead_id is not None
+    }
+    now = datetime.now(UTC)
+    records: list[dict[str, Any]] = []
+    for row in rows:
+        ref = row.pop("lead")
+        if ref not in leads:
+            continue
+        lead_id, customer_id = leads[ref]
+        records.append({**row, "lead_id": lead_id, "customer_id": customer_id, "created_at": now})
+    insert_many(session, Activity, records)
+    touched = _set_next_steps(session, batch_id)
+    record_event(
+        session,
+        action="import",
+        entity="activities",
+        entity_id=str(batch_id),
+        summary=(
+            f"{path.name}: {len(records)} activities logged on {touched} leads of import "
+            f"batch {batch_id}; their next steps and last activity set"
+        ),
+    )
+    session.flush()
+    return len(records)
+
+
+def _set_next_steps(session: Session, batch_id: int) -> int:
+    """Each lead of the batch with activities: ``last_activity_at`` from its newest one,
+    the next step from its latest; one UPDATE, computed in the database."""
+    leads: Table = Lead.__table__  # type: ignore[attr-defined]
+    activities: Table = Activity.__table__  # type: ignore[attr-defined]
+    own = activities.c.lead_id == leads.c.id
+    newest = sa_select(func.max(activities.c.occurred_at)).where(own).correlate(leads)
+
+    def latest(column: Any) -> Any:
+        return (
+            sa_select(column)
+            .where(own)
+            .order_by(activities.c.occurred_at.desc(), activities.c.id.desc())
+            .limit(1)
+            .correlate(leads)
+            .scalar_subquery()
+        )
+
+    statement = (
+        update(leads)
+        .where(leads.c.import_batch_id == batch_id, exists().where(own))
+        .values(
+            last_activity_at=newest.scalar_subquery(),
+            next_step_date=latest(activities.c.next_date),
+            next_step_action=latest(activities.c.next_action),
+        )
+    )
+    # Through the connection, like the bulk inserts: the audited session refuses bulk
+    # statements, and the caller records one audit event for the whole log.
+    return int(session.connection().execute(statement).rowcount or 0)
 
 
 def initialize(
@@ -156,7 +328,8 @@ def initialize(
 ) -> SetupResult:
     """Make ``username`` the first admin of an empty database, and load the sample data.
 
-    ``sample`` loads the sample team and, with ``sample_leads``, its leads and grades.
+    ``sample`` loads the sample team and, with ``sample_leads``, its leads, grades and
+    activities.
 
     On a database that already has users nothing is created for free: the acting user must
     exist and be active, and only an admin may load the sample team.
@@ -191,5 +364,6 @@ def initialize(
         sample_users_added=added,
         sample_leads_added=leads.added,
         sample_leads_graded=leads.graded,
+        sample_activities_logged=leads.activities,
         sample_batch_id=leads.batch_id,
     )

@@ -1,11 +1,31 @@
-"""init --sample: the sample team, its 240 leads through the importer, and their grades."""
+"""init --sample: the sample team, its 240 leads through the importer, their grades and
+their activity log."""
 
 from __future__ import annotations
 
+import csv
 import json
-from datetime import date
+import re
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+import pytest
+from sqlalchemy import create_engine
+from sqlmodel import col, select
+
+from salesflow.store.models import Lead
+from salesflow.workflow.errors import ConfigurationError
+from salesflow.workflow.setup import read_sample_activities, sample_anchor, sample_data_dir
 from tests.helpers import Cli, snapshot
+
+SAMPLE = sample_data_dir()
+REPS = ("li.na", "zhang.wei", "liu.yang", "wang.qiang")
+
+
+def sample_activities() -> list[dict[str, str]]:
+    with (SAMPLE / "activities.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def test_sample_loads_leads_and_grades_once(cli: Cli, db_url: str) -> None:
@@ -13,6 +33,7 @@ def test_sample_loads_leads_and_grades_once(cli: Cli, db_url: str) -> None:
     assert result.exit_code == 0, result.stderr
     assert "Imported 240 sample leads" in result.stderr
     assert "graded 172" in result.stderr
+    assert f"logged {len(sample_activities())} activities" in result.stderr
     leads = json.loads(cli("lead", "list", "--all", "--limit", "1000", "-f", "json").stdout)
     assert len(leads) == 240
     assert {lead["stage"] for lead in leads} == {
@@ -48,3 +69,118 @@ def test_sample_duplicates_show_the_two_near_pairs(cli: Cli, db_url: str) -> Non
     assert cli("init", "--sample").exit_code == 0
     clusters = json.loads(cli("lead", "duplicates", "-f", "json").stdout)
     assert len(clusters) == 2
+
+
+def test_sample_logs_its_activities_and_sets_next_steps(cli: Cli, db_url: str) -> None:
+    rows = sample_activities()
+    assert cli("init", "--sample").exit_code == 0
+    listed = json.loads(cli("activity", "list", "--limit", "10000", "-f", "json").stdout)
+    assert len(listed) == len(rows)
+    assert Counter(a["user"] for a in listed) == Counter(r["user"] for r in rows)
+    assert Counter(a["kind"] for a in listed) == Counter(r["kind"] for r in rows)
+    # Moved like the leads: the anchor day is today, and nothing happened after now.
+    days = (date.today() - sample_anchor(SAMPLE)).days
+    last_one = max(datetime.strptime(r["occurred_at"], "%Y-%m-%d %H:%M") for r in rows)
+    assert max(a["occurred_at"] for a in listed) == (
+        (last_one + timedelta(days=days)).astimezone().astimezone(UTC).isoformat()
+    )
+    assert all(datetime.fromisoformat(a["occurred_at"]) < datetime.now(UTC) for a in listed)
+    # A rep sees the log of their own leads (and the service desk's notes on the pool).
+    mine = json.loads(cli("--as", "li.na", "activity", "list", "-n", "10000", "-f", "json").stdout)
+    assert {a["user"] for a in mine} <= {"li.na", "zhou.xin"}
+    assert sum(a["user"] == "li.na" for a in mine) == sum(r["user"] == "li.na" for r in rows)
+
+    # Each lead: last_activity_at is its newest activity; its next step the latest one's.
+    latest: dict[str, dict[str, str]] = {}
+    for row in sorted(rows, key=lambda r: r["occurred_at"]):
+        latest[row["lead"]] = row
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            leads = {
+                ref: (last, next_date, action)
+                for ref, last, next_date, action in connection.execute(
+                    select(
+                        col(Lead.external_ref),
+                        col(Lead.last_activity_at),
+                        col(Lead.next_step_date),
+                        col(Lead.next_step_action),
+                    )
+                )
+            }
+    finally:
+        engine.dispose()
+    assert sum(last is not None for last, _d, _a in leads.values()) == len(latest)
+    for ref, (last, next_date, action) in leads.items():
+        newest = latest.get(ref or "")
+        if newest is None:
+            assert (last, next_date, action) == (None, None, None), ref
+            continue
+        local = datetime.strptime(newest["occurred_at"], "%Y-%m-%d %H:%M") + timedelta(days=days)
+        assert last == local.astimezone().astimezone(UTC), ref
+        planned = newest["next_date"]
+        expected = date.fromisoformat(planned) + timedelta(days=days) if planned else None
+        assert next_date == expected, ref
+        assert action == (newest["next_action"] or None), ref
+
+
+def test_every_rep_has_overdue_and_upcoming_follow_ups_today(cli: Cli, db_url: str) -> None:
+    assert cli("init", "--sample").exit_code == 0
+    today = date.today()
+    for rep in REPS:
+        mine = json.loads(cli("--as", rep, "lead", "list", "--limit", "1000", "-f", "json").stdout)
+        steps = [date.fromisoformat(d) for lead in mine if (d := lead["next_step_date"])]
+        assert any(step < today for step in steps), rep
+        assert any(step == today for step in steps), rep
+        assert any(step > today for step in steps), rep
+        open_leads = [lead for lead in mine if lead["stage"] not in {"won", "lost"}]
+        assert any(lead["next_step_date"] is None for lead in open_leads), rep
+        closed = [lead for lead in mine if lead["stage"] in {"won", "lost"}]
+        assert all(lead["next_step_date"] is None for lead in closed), rep
+
+
+def test_undoing_the_sample_import_is_refused_cleanly(cli: Cli, db_url: str) -> None:
+    assert cli("init", "--sample").exit_code == 0
+    before = snapshot(db_url)
+    result = cli("lead", "import", "--undo", "1")
+    assert result.exit_code == 1, result.stderr
+    assert "cannot be undone" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(db_url) == before
+
+
+ACTIVITY_HEADER = "lead,user,kind,occurred_at,summary,outcome,next_date,next_action\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("SF-9999,li.na,call,2026-11-19 10:00,hello,,2026-11-25,call back", "unknown lead"),
+        ("SF-0001,nobody,call,2026-11-19 10:00,hello,,2026-11-25,call back", "unknown user"),
+        ("SF-0001,li.na,fax,2026-11-19 10:00,hello,,2026-11-25,call back", "unknown activity"),
+        ("SF-0001,li.na,call,yesterday,hello,,2026-11-25,call back", "bad date"),
+        ("SF-0001,li.na,call,2026-11-19 10:00,,,2026-11-25,call back", "summary is empty"),
+    ],
+)
+def test_a_broken_activity_file_names_its_line(tmp_path: Path, line: str, problem: str) -> None:
+    path = tmp_path / "activities.csv"
+    good = "SF-0001,li.na,call,2026-11-18 10:00,hello,fine,2026-11-19,call back\n"
+    path.write_text(ACTIVITY_HEADER + good + line + "\n", encoding="utf-8")
+    with pytest.raises(ConfigurationError) as caught:
+        read_sample_activities(path, refs={"SF-0001"}, users={"li.na": 3}, days=0)
+    message = str(caught.value)
+    assert str(path) in message
+    assert re.search(r"line 3\b", message), message
+    assert problem in message
+
+
+def test_the_activity_file_is_read_as_local_time_and_moved(tmp_path: Path) -> None:
+    path = tmp_path / "activities.csv"
+    path.write_text(
+        ACTIVITY_HEADER + "SF-0001,li.na,wechat,2026-11-18 10:30,hello,,2026-11-19,call\n",
+        encoding="utf-8",
+    )
+    (row,) = read_sample_activities(path, refs={"SF-0001"}, users={"li.na": 3}, days=4)
+    assert row["occurred_at"] == datetime(2026, 11, 22, 10, 30).astimezone().astimezone(UTC)
+    assert row["next_date"] == date(2026, 11, 23)
+    assert (row["user_id"], row["kind"], row["outcome"]) == (3, "wechat", None)
