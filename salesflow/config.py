@@ -5,7 +5,10 @@ Each setting is resolved from the first source that provides it:
 * database URL: ``--db``, else ``SALESFLOW_DB_URL``, else ``database_url`` in the config
   file, else a SQLite file in the platform data directory;
 * acting user: ``--as``, else ``SALESFLOW_USER``, else ``user`` in the config file, else the
-  operating-system login name (the admin that ``salesflow init`` creates).
+  operating-system login name (the admin that ``salesflow init`` creates);
+* stale days (``salesflow today``: a deal with no contact for this many days is stale):
+  ``stale_days`` in the config file (a whole number, 1 to 3650), else 30; ``today
+  --stale-days`` overrides it for one run.
 
 The config file is ``config.toml`` in the platform config directory. ``SALESFLOW_HOME``
 moves both the config and the data directory to one folder (tests use it so they never
@@ -24,7 +27,11 @@ from salesflow.i18n import _
 from salesflow.workflow.errors import ConfigurationError
 
 APP_NAME = "salesflow"
-CONFIG_KEYS = frozenset({"database_url", "user"})
+CONFIG_KEYS = frozenset({"database_url", "user", "stale_days"})
+# Settings that are whole numbers in the config file (every other one is a string).
+NUMBER_KEYS = frozenset({"stale_days"})
+DEFAULT_STALE_DAYS = 30
+MAX_STALE_DAYS = 3650
 SUPPORTED_SCHEMES = ("sqlite", "postgresql")
 
 
@@ -57,6 +64,7 @@ class Settings:
     user: Resolved
     config_file: Resolved
     data_dir: Resolved
+    stale_days: Resolved
 
     def as_rows(self) -> list[dict[str, str]]:
         return [
@@ -66,6 +74,7 @@ class Settings:
                 ("user", self.user, self.user.value),
                 ("config_file", self.config_file, self.config_file.value),
                 ("data_dir", self.data_dir, self.data_dir.value),
+                ("stale_days", self.stale_days, self.stale_days.value),
             )
         ]
 
@@ -118,11 +127,27 @@ def read_config_file(path: Path) -> dict[str, Any]:
             hint=_("Known settings: {known}.").format(known=", ".join(sorted(CONFIG_KEYS))),
         )
     for key, value in data.items():
-        if not isinstance(value, str):
+        if key in NUMBER_KEYS:
+            _check_stale_days(value, path)
+        elif not isinstance(value, str):
             raise ConfigurationError(
                 _("The setting {key} in {path} must be a string.").format(key=key, path=path)
             )
     return data
+
+
+def _check_stale_days(value: Any, path: Path) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigurationError(
+            _("The setting stale_days in {path} must be a whole number of days.").format(path=path),
+            hint=_("For example: stale_days = 30"),
+        )
+    if not 1 <= value <= MAX_STALE_DAYS:
+        raise ConfigurationError(
+            _("The setting stale_days in {path} must be between 1 and {most}, not {value}.").format(
+                path=path, most=MAX_STALE_DAYS, value=value
+            )
+        )
 
 
 def normalize_database_url(raw: str, *, source: str) -> str:
@@ -209,9 +234,15 @@ def resolve_settings(*, cli_db: str | None = None, cli_user: str | None = None) 
     else:
         user = Resolved(os_login_name(), "os-login")
 
+    if "stale_days" in file_settings:
+        stale_days = Resolved(str(file_settings["stale_days"]), "config-file")
+    else:
+        stale_days = Resolved(str(DEFAULT_STALE_DAYS), "default")
+
     return Settings(
         database_url=db,
         user=user,
         config_file=Resolved(str(config_path), config_source),
         data_dir=ddir,
+        stale_days=stale_days,
     )

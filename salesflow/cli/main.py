@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from salesflow import __version__
-from salesflow.cli import activity, audit, config, context, db, init, user
+from salesflow.cli import activity, audit, config, context, db, init, pipeline, today, user
 from salesflow.cli.errors import EXIT_USAGE, report, report_unexpected
 from salesflow.cli.lead.app import app as lead_app
 from salesflow.i18n import _
@@ -80,6 +80,8 @@ app.command("init", help=init.INIT_HELP)(init.init_command)
 app.add_typer(user.app, name="user")
 app.add_typer(lead_app, name="lead")
 app.add_typer(activity.app, name="activity")
+app.command("today", help=today.TODAY_HELP)(today.today_command)
+app.add_typer(pipeline.app, name="pipeline")
 app.add_typer(config.app, name="config")
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
