@@ -12,17 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli import context
+from salesflow.cli import context, groups
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render
 from salesflow.i18n import _
 
 if TYPE_CHECKING:
     from salesflow.workflow.activities import LogResult
 
-app = typer.Typer(
-    help=_("Log calls, visits and other contacts with a lead, and list them (跟进记录)."),
-    no_args_is_help=True,
-)
+app = groups.activity
 
 KIND_HELP = _("Kind of contact: call, visit, meeting, email, wechat or note (or its label).")
 DATE_FORMS = _("YYYY-MM-DD, today, tomorrow, +3d, +2w, friday, next monday, 下周一")

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli import context
+from salesflow.cli import context, groups
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render
 from salesflow.i18n import _
 
-app = typer.Typer(help=_("Read the audit trail."), no_args_is_help=True)
+app = groups.audit
 
 
 @app.command("list", help=_("List audited changes, newest first, one line per changed field."))

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import sys
 
-import typer
-
-from salesflow.cli import context
+from salesflow.cli import context, groups
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render
 from salesflow.config import source_label
 from salesflow.i18n import _
 
-app = typer.Typer(help=_("Show the resolved configuration."), no_args_is_help=True)
+app = groups.config
 
 
 @app.command("show", help=_("Print each setting, its value, and the source it came from."))

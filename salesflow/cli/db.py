@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli import context
+from salesflow.cli import context, groups
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render
 from salesflow.i18n import _
 
-app = typer.Typer(help=_("Upgrade, check and back up the database."), no_args_is_help=True)
+app = groups.db
 
 
 @app.command(

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from salesflow import __version__
-from salesflow.cli import activity, audit, config, context, db, init, pipeline, today, user
+from salesflow.cli import context, init, today
 from salesflow.cli.errors import EXIT_USAGE, report, report_unexpected
-from salesflow.cli.lead.app import app as lead_app
+from salesflow.cli.groups import GROUPS, register_commands
 from salesflow.i18n import _
 from salesflow.workflow.errors import SalesflowError
 
@@ -77,14 +77,9 @@ def root(
 
 
 app.command("init", help=init.INIT_HELP)(init.init_command)
-app.add_typer(user.app, name="user")
-app.add_typer(lead_app, name="lead")
-app.add_typer(activity.app, name="activity")
 app.command("today", help=today.TODAY_HELP)(today.today_command)
-app.add_typer(pipeline.app, name="pipeline")
-app.add_typer(config.app, name="config")
-app.add_typer(db.app, name="db")
-app.add_typer(audit.app, name="audit")
+for _name, (_group, _modules) in GROUPS.items():
+    app.add_typer(_group, name=_name)
 
 
 def _is_usage_error(exc: Exception) -> bool:
@@ -92,22 +87,10 @@ def _is_usage_error(exc: Exception) -> bool:
     return hasattr(exc, "exit_code") and hasattr(exc, "format_message")
 
 
-def register_lead_commands() -> None:
-    """Import the ``lead`` command modules, which add their commands to the group.
-
-    Typer builds every registered command's options to print the top-level help; the lead
-    group has many, so they are registered only when a ``lead`` command runs.
-    """
-    from salesflow.cli.lead import register_commands
-
-    register_commands()
-
-
 def run(argv: list[str] | None = None) -> int:
     """Run salesflow with ``argv`` and return the exit code (tests call this directly)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if "lead" in args:
-        register_lead_commands()
+    register_commands(args)
     context.reset()
     debug = "--debug" in args or env_flag("SALESFLOW_DEBUG")
     try:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salesflow.cli import context
+from salesflow.cli import context, groups
 from salesflow.cli.output import FormatOption, OutputFormat, markdown_table, stdout_console
 from salesflow.i18n import _
 from salesflow.workflow.glossary import GRADES, SOURCES, STAGES, label
@@ -25,10 +25,7 @@ from salesflow.workflow.money import format_yuan, yuan_text
 if TYPE_CHECKING:
     from salesflow.workflow.pipeline import FunnelStep, GroupFigures, PipelineReport
 
-app = typer.Typer(
-    help=_("The sales pipeline: counts, amounts, weighted amounts and conversion (销售漏斗)."),
-    no_args_is_help=True,
-)
+app = groups.pipeline
 
 BY_HELP = _(
     "Group open leads by: stage (default), owner (or rep), province (or region), grade, source."

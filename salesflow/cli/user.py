@@ -6,14 +6,14 @@ from typing import Annotated
 
 import typer
 
-from salesflow.cli import context
+from salesflow.cli import context, groups
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render, render_record
 from salesflow.cli.prompts import ask_choice
 from salesflow.config import source_label
 from salesflow.i18n import _
 from salesflow.workflow.roles import ROLES, role_label, scope_label
 
-app = typer.Typer(help=_("Add and list users; show who you are."), no_args_is_help=True)
+app = groups.user
 
 ROLE_HELP = _("Role: {roles}.").format(roles=", ".join(ROLES))
 

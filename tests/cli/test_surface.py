@@ -22,9 +22,10 @@ def _walk(command: Any, path: str = "salesflow") -> list[tuple[str, Any]]:
 def test_every_command_and_option_has_help() -> None:
     import typer.main
 
-    from salesflow.cli.main import app, register_lead_commands
+    from salesflow.cli.groups import register_commands
+    from salesflow.cli.main import app
 
-    register_lead_commands()
+    register_commands()
     root = typer.main.get_command(app)
     missing = []
     for path, command in _walk(root):

@@ -1,0 +1,62 @@
+"""The command groups of ``salesflow`` and the modules that fill them, loaded on demand.
+
+To print even the top-level help, Typer builds every registered command with all its
+options, and importing the command modules costs time too. So the groups are created here,
+empty and cheap, with their help texts; each command module adds its commands to its group
+when it is imported, and :func:`register_commands` imports only the modules of the groups
+named on the command line (all of them when asked to).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+
+import typer
+
+from salesflow.cli.lead.app import app as lead
+from salesflow.i18n import _
+
+
+def _group(help_text: str) -> typer.Typer:
+    return typer.Typer(help=help_text, no_args_is_help=True)
+
+
+user = _group(_("Add and list users; show who you are."))
+activity = _group(_("Log calls, visits and other contacts with a lead, and list them (跟进记录)."))
+pipeline = _group(
+    _("The sales pipeline: counts, amounts, weighted amounts and conversion (销售漏斗).")
+)
+config = _group(_("Show the resolved configuration."))
+db = _group(_("Upgrade, check and back up the database."))
+audit = _group(_("Read the audit trail."))
+
+# Each group in the order the help lists it: its app and the modules that fill it.
+GROUPS: dict[str, tuple[typer.Typer, tuple[str, ...]]] = {
+    "user": (user, ("salesflow.cli.user",)),
+    "lead": (
+        lead,
+        tuple(
+            f"salesflow.cli.lead.{name}"
+            for name in ("capture", "dedupe", "finding", "grading", "stages", "transfer")
+        ),
+    ),
+    "activity": (activity, ("salesflow.cli.activity",)),
+    "pipeline": (pipeline, ("salesflow.cli.pipeline",)),
+    "config": (config, ("salesflow.cli.config",)),
+    "db": (db, ("salesflow.cli.db",)),
+    "audit": (audit, ("salesflow.cli.audit",)),
+}
+
+
+def register_commands(args: Iterable[str] | None = None) -> None:
+    """Import the command modules of the groups named in ``args`` (every group if None).
+
+    A word of ``args`` that only looks like a group (``--as db``) loads that group too,
+    which costs a little time and changes nothing else.
+    """
+    words = None if args is None else set(args)
+    for name, (_app, modules) in GROUPS.items():
+        if words is None or name in words:
+            for module in modules:
+                importlib.import_module(module)
