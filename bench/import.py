@@ -9,10 +9,14 @@ every run, so both sides write into the same empty tables with the same indexes.
 * salesflow: the whole ``salesflow lead import FILE`` process, as a person runs it, with
   every check on (validation and normalization of each row, owner resolution, duplicate
   checks against the database and within the file, similar-name warnings).
-* raw: in this process, the same rows inserted into customers, contacts and leads with
+* raw: in a process of its own, the same rows inserted into customers, contacts and leads with
   ``sqlite3`` ``executemany`` in one transaction, under the same pragmas salesflow uses
   (WAL, synchronous=NORMAL, foreign keys on). The rows are prepared before the clock
   starts, with no validation: the clock measures only the inserts and the commit.
+
+The CSV file is generated, and the raw rows prepared, in child processes: on Linux a
+process started from this one inherits this one's peak memory, so this one stays small and
+the import's max RSS is its own.
 
 Prints the median rows per second of each, their ratio and whether the target is met
 (salesflow at least 1/20 of raw; exit 1 if not), and the peak memory (max RSS) of the
@@ -265,6 +269,24 @@ def run_raw(
         connection.close()
 
 
+def write_csv(path: Path, rows: int) -> None:
+    data = generate(rows)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        writer.writerows(data)
+
+
+def time_raw(database: Path, leads_csv: Path) -> float:
+    """The raw reference, run in a child process: read the CSV, prepare, time the inserts."""
+    with leads_csv.open(encoding="utf-8-sig", newline="") as handle:
+        data = list(csv.reader(handle))[1:]
+    connection = sqlite3.connect(database)
+    owner_ids = dict(connection.execute("SELECT username, id FROM users").fetchall())
+    connection.close()
+    return run_raw(database, raw_rows(data, owner_ids))
+
+
 def count_leads(database: Path) -> int:
     connection = sqlite3.connect(database)
     try:
@@ -277,7 +299,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--write-csv", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--raw-into", type=Path, nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.write_csv:
+        write_csv(args.write_csv, args.rows)
+        return 0
+    if args.raw_into:
+        print(time_raw(*args.raw_into))
+        return 0
     if args.rows < 1 or args.runs < 1:
         parser.error("--rows and --runs must be at least 1")
 
@@ -290,12 +320,11 @@ def main() -> int:
         env["NO_COLOR"] = "1"
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # as people run it: compiled once, reused
 
-        data = generate(args.rows)
         leads_csv = home / "leads.csv"
-        with leads_csv.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(HEADERS)
-            writer.writerows(data)
+        child = [sys.executable, __file__]
+        subprocess.run(
+            [*child, "--write-csv", str(leads_csv), "--rows", str(args.rows)], check=True
+        )
 
         template = home / "template.db"
         subprocess.run(
@@ -304,10 +333,6 @@ def main() -> int:
             check=True,
             stderr=subprocess.DEVNULL,
         )
-        connection = sqlite3.connect(template)
-        owner_ids = dict(connection.execute("SELECT username, id FROM users").fetchall())
-        connection.close()
-        prepared = raw_rows(data, owner_ids)
 
         imported: list[float] = []
         raw: list[float] = []
@@ -324,7 +349,13 @@ def main() -> int:
 
             raw_target = home / f"raw{run}.db"
             copy_database(template, raw_target)
-            raw.append(run_raw(raw_target, prepared))
+            timed = subprocess.run(
+                [*child, "--raw-into", str(raw_target), str(leads_csv)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            raw.append(float(timed.stdout))
             for path in home.glob(f"*{run}.db*"):
                 path.unlink()
 
