@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlmodel import Field, SQLModel
 
@@ -44,7 +45,13 @@ class User(SQLModel, table=True):
     """A person who uses salesflow; ``manager_id`` makes the team tree."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(_in_list("role", ROLE_CODES), name="role"),)
+    __table_args__ = (
+        CheckConstraint(_in_list("role", ROLE_CODES), name="role"),
+        CheckConstraint(
+            "discount_authority_bp IS NULL OR discount_authority_bp BETWEEN 0 AND 10000",
+            name="discount_authority",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
@@ -57,6 +64,11 @@ class User(SQLModel, table=True):
     active: bool = Field(default=True)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    # Discount this user may give without approval, in basis points (1000 = 10%); empty
+    # means the default of their role (approvals.toml).
+    discount_authority_bp: int | None = Field(
+        default=None, sa_column=Column(Integer, nullable=True)
     )
 
 
@@ -372,3 +384,191 @@ class StageChange(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
     )
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Product(SQLModel, table=True):
+    """An item of the price list (价格表). ``sku_key`` is the SKU compared without case,
+    width or spaces, so ``ab-1`` and ``AB-1`` cannot both exist."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("list_price_fen >= 0", name="list_price"),
+        CheckConstraint("tax_rate_bp BETWEEN 0 AND 10000", name="tax_rate"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    sku: str = Field(sa_column=Column(String(64), nullable=False))
+    sku_key: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    name: str = Field(sa_column=Column(String(200), nullable=False, index=True))
+    unit: str = Field(sa_column=Column(String(20), nullable=False))
+    list_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # Basis points: 1300 = 13% (China's standard VAT rate).
+    tax_rate_bp: int = Field(default=1300, sa_column=Column(Integer, nullable=False))
+    category: str | None = Field(
+        default=None, sa_column=Column(String(64), nullable=True, index=True)
+    )
+    active: bool = Field(default=True)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+# Stored statuses; "expired" is not stored: an open quote past valid_until shows as expired.
+QUOTE_STATUS_CODES = ("draft", "pending", "approved", "sent", "accepted", "rejected")
+PAYMENT_TERM_CODES = ("cod", "advance", "net-30", "net-60", "installments", "other")
+
+
+class Quote(SQLModel, table=True):
+    """One version of a quotation (报价单). Versions of a quote share its ``number``; a
+    revision adds version n+1 and stamps the old one ``superseded_at`` (read-only).
+
+    The money columns are computed by :mod:`salesflow.workflow.quote_math` from the lines
+    and stored, exact to the fen: ``list_value_fen`` (quantities at list prices),
+    ``subtotal_fen`` (at the quoted unit prices), ``discount_fen`` (line and whole-quote
+    discounts), ``tax_fen`` and ``total_fen`` (= subtotal - discount + tax).
+    ``max_discount_bp`` is the largest effective discount below list price of any line,
+    rounded up to a basis point: what approvals compare with a person's authority.
+    """
+
+    __tablename__ = "quotes"
+    __table_args__ = (
+        UniqueConstraint("number", "version", name="uq_quotes_number_version"),
+        CheckConstraint(_in_list("status", QUOTE_STATUS_CODES), name="status"),
+        CheckConstraint(_in_list("payment_terms", PAYMENT_TERM_CODES), name="payment_terms"),
+        CheckConstraint("version >= 1", name="version"),
+        CheckConstraint("discount_bp BETWEEN 0 AND 9999", name="discount"),
+        CheckConstraint(
+            "subtotal_fen >= 0 AND discount_fen >= 0 AND tax_fen >= 0 AND total_fen >= 0",
+            name="amounts",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(sa_column=Column(String(20), nullable=False, index=True))
+    version: int = Field(default=1, sa_column=Column(Integer, nullable=False))
+    lead_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("leads.id"), nullable=False, index=True)
+    )
+    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False))
+    contact_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("contacts.id"), nullable=True)
+    )
+    owner_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True, index=True)
+    )
+    created_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    status: str = Field(default="draft", sa_column=Column(String(16), nullable=False, index=True))
+    currency: str = Field(default="CNY", sa_column=Column(String(3), nullable=False))
+    valid_until: date = Field(sa_column=Column(Date, nullable=False, index=True))
+    payment_terms: str = Field(default="cod", sa_column=Column(String(16), nullable=False))
+    payment_terms_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    delivery_terms: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # A discount on the whole quote, in basis points, applied to every line after its own.
+    discount_bp: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    list_value_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    subtotal_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    discount_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    tax_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    total_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    max_discount_bp: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    submitted_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    reject_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    superseded_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+
+
+class QuoteLine(SQLModel, table=True):
+    """One line of a quote version. SKU, name, unit, list price and tax rate are copied
+    from the product, so the quote keeps what was quoted when the price list changes.
+    ``quantity_milli`` is the quantity in thousandths (1.5 units = 1500)."""
+
+    __tablename__ = "quote_lines"
+    __table_args__ = (
+        UniqueConstraint("quote_id", "position", name="uq_quote_lines_quote_position"),
+        CheckConstraint("quantity_milli > 0", name="quantity"),
+        CheckConstraint("list_price_fen >= 0 AND unit_price_fen >= 0", name="prices"),
+        CheckConstraint("discount_bp BETWEEN 0 AND 9999", name="discount"),
+        CheckConstraint("tax_rate_bp BETWEEN 0 AND 10000", name="tax_rate"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    quote_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("quotes.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    position: int = Field(sa_column=Column(Integer, nullable=False))
+    product_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("products.id"), nullable=False, index=True)
+    )
+    sku: str = Field(sa_column=Column(String(64), nullable=False))
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    unit: str = Field(sa_column=Column(String(20), nullable=False))
+    quantity_milli: int = Field(sa_column=Column(BigInteger, nullable=False))
+    list_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    unit_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    discount_bp: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    tax_rate_bp: int = Field(sa_column=Column(Integer, nullable=False))
+    subtotal_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    discount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    tax_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    total_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+APPROVAL_KIND_CODES = ("discount", "payment-terms", "contract")
+APPROVAL_STATUS_CODES = ("pending", "approved", "rejected", "withdrawn")
+
+
+class Approval(SQLModel, table=True):
+    """A request for a decision by someone with enough authority (审批).
+
+    ``required_role`` is the lowest role that may decide (a director may decide what a
+    manager may). ``discount_bp`` is the discount asked for (kind discount); ``detail``
+    says what else is asked (the payment terms). A pending request is withdrawn when its
+    quote changes or is revised; nobody decides their own request.
+    """
+
+    __tablename__ = "approvals"
+    __table_args__ = (
+        CheckConstraint(_in_list("kind", APPROVAL_KIND_CODES), name="kind"),
+        CheckConstraint(_in_list("status", APPROVAL_STATUS_CODES), name="status"),
+        CheckConstraint(_in_list("required_role", ROLE_CODES), name="required_role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    status: str = Field(default="pending", sa_column=Column(String(16), nullable=False, index=True))
+    quote_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("quotes.id"), nullable=True, index=True)
+    )
+    requested_by_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id"), nullable=False, index=True)
+    )
+    requested_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    required_role: str = Field(sa_column=Column(String(16), nullable=False))
+    discount_bp: int | None = None
+    detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    decided_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -83,6 +83,39 @@ GRADES: dict[str, tuple[str, str]] = {
     "C": ("C — lower priority, monthly", "C类 次要客户"),
 }
 
+# Quote statuses as shown: the stored ones plus "expired" (an open quote past its validity).
+QUOTE_STATUSES: dict[str, tuple[str, str]] = {
+    "draft": ("Draft", "草稿"),
+    "pending": ("Pending approval", "待审批"),
+    "approved": ("Approved", "已批准"),
+    "sent": ("Sent", "已发送"),
+    "accepted": ("Accepted", "客户已接受"),
+    "rejected": ("Rejected by the customer", "客户已拒绝"),
+    "expired": ("Expired", "已过期"),
+}
+
+PAYMENT_TERMS: dict[str, tuple[str, str]] = {
+    "cod": ("Cash on delivery", "现款现货"),
+    "advance": ("Payment in advance", "预付款"),
+    "net-30": ("30 days after delivery", "货到30天付款"),
+    "net-60": ("60 days after delivery", "货到60天付款"),
+    "installments": ("Installments", "分期付款"),
+    "other": ("Other (see note)", "其他（见备注）"),
+}
+
+APPROVAL_KINDS: dict[str, tuple[str, str]] = {
+    "discount": ("Discount", "折扣审批"),
+    "payment-terms": ("Payment terms", "付款条件审批"),
+    "contract": ("Contract", "合同审批"),
+}
+
+APPROVAL_STATUSES: dict[str, tuple[str, str]] = {
+    "pending": ("Waiting", "待审批"),
+    "approved": ("Approved", "已批准"),
+    "rejected": ("Rejected", "已驳回"),
+    "withdrawn": ("Withdrawn", "已撤回"),
+}
+
 
 def label(table: dict[str, tuple[str, str]], code: str | None) -> str:
     """The code's label in the person's language (the code itself if unknown)."""
