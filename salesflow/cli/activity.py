@@ -34,10 +34,10 @@ def _kind_label(code: str) -> str:
 def _lead_is_open(number: int) -> bool:
     """Whether the lead needs a next step; checks first that the actor may log on it."""
     from salesflow.workflow.lead_access import lead_for_update
-    from salesflow.workflow.lead_input import CLOSED_STAGES
+    from salesflow.workflow.stage_config import load_stages
 
     with context.acting(write=True) as (session, actor):
-        return lead_for_update(session, actor, number).stage not in CLOSED_STAGES
+        return lead_for_update(session, actor, number).stage not in load_stages().closed_codes
 
 
 def _next_date_problem(text: str) -> str | None:

@@ -30,8 +30,8 @@ from salesflow.workflow.errors import InputError, NotFound
 from salesflow.workflow.glossary import ACTIVITY_KINDS, parse_code
 from salesflow.workflow.identity import find_user
 from salesflow.workflow.lead_access import lead_for_update, parse_lead_id
-from salesflow.workflow.lead_input import CLOSED_STAGES
 from salesflow.workflow.rubric import load_rubric
+from salesflow.workflow.stage_config import load_stages
 from salesflow.workflow.visibility import scope_for
 from salesflow.workflow.workdays import local_date
 
@@ -177,7 +177,8 @@ def log_activity(
     lead = lead_for_update(session, actor, number)
     assert lead.id is not None
     assert actor.id is not None
-    is_open = lead.stage not in CLOSED_STAGES
+    # Open means neither won nor lost by the flags of the stages in use, whatever the names.
+    is_open = lead.stage not in load_stages().closed_codes
     wants_step = is_open or step_date is not None or action is not None
     if wants_step and action is None:
         message = (

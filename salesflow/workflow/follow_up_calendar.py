@@ -6,7 +6,10 @@ first; the result says how many there were). An overdue step is put on the agend
 not on its past date, so it shows up where the person looks today, its summary saying
 since when it is overdue. Each event's UID is stable per lead
 (``lead-42-next-step@salesflow``): importing a newer file updates the event (a moved
-date, a new action) instead of adding a second one.
+date, a new action) instead of adding a second one. Calendars only replace an event
+by a newer revision, so every file is one: its events carry ``LAST-MODIFIED`` (when the
+file was made) and a ``SEQUENCE`` that grows with it (minutes since 2026-01-01), and an
+overdue step moved to a later agenda day replaces the earlier one.
 
 The events carry the lead number, stage, contact and phone: the file leaves the system,
 so writing it is recorded in the audit trail like an export (:func:`record_calendar_export`).
@@ -15,7 +18,7 @@ so writing it is recorded in the audit trail like an export (:func:`record_calen
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -29,6 +32,7 @@ from salesflow.workflow.contacts import format_phone
 from salesflow.workflow.glossary import STAGES, label
 
 MAX_EVENTS = 500
+SEQUENCE_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 PRODID = "-//salesflow//follow-ups//EN"
 
 
@@ -151,6 +155,7 @@ def calendar_bytes(
     )
     texts = _Texts.translated()
     stages = {code: label(STAGES, code) for code in STAGES}
+    revision = max(0, int((now - SEQUENCE_EPOCH).total_seconds()) // 60)
     for item in items:
         if item.next_step_date is None:
             continue
@@ -158,6 +163,8 @@ def calendar_bytes(
         event = Event()
         event.add("uid", event_uid(item.lead_id))
         event.add("dtstamp", now)
+        event.add("last-modified", now)
+        event.add("sequence", revision)
         event.add("dtstart", on)
         event.add("dtend", on + timedelta(days=1))
         event.add("summary", _summary(item, day, texts))

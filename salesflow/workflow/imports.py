@@ -46,6 +46,7 @@ from salesflow.workflow.import_batches import (
 from salesflow.workflow.import_checks import existing_duplicates, similar_names
 from salesflow.workflow.lead_files import LeadTable, SourceRow, open_lead_file
 from salesflow.workflow.lead_input import MAX_LENGTH, CleanLead, LeadInput, clean_lead
+from salesflow.workflow.stage_config import StageConfig, load_stages
 
 __all__ = [
     "BatchSummary",
@@ -214,6 +215,7 @@ def plan_import(
     moment = now or datetime.now(UTC)
     default_source = parse_code(SOURCES, source, field="--source") if source else None
     defaults = _Defaults(
+        stages=load_stages(),
         source=default_source,
         lost_reason=(
             parse_code(LOST_REASONS, lost_reason, field="--lost-reason") if lost_reason else None
@@ -276,8 +278,10 @@ def plan_import(
 
 @dataclass(frozen=True)
 class _Defaults:
-    """Values the command line gives rows that have none (--source, --lost-reason)."""
+    """Values the command line gives rows that have none (--source, --lost-reason), and
+    the stages in use (loaded once for every row)."""
 
+    stages: StageConfig
     source: str | None = None
     lost_reason: str | None = None
 
@@ -320,12 +324,14 @@ def _check_row(
     if (
         defaults.lost_reason is not None
         and not (values.get("lost_reason") or "").strip()
-        and _stage_code(values.get("stage")) == "lost"
+        and _stage_code(values.get("stage")) == defaults.stages.lost
     ):
         values["lost_reason"] = defaults.lost_reason
     try:
         _check_lengths(values, table)
-        clean = clean_lead(LeadInput(**values), label=table.label, now=moment)
+        clean = clean_lead(
+            LeadInput(**values), label=table.label, now=moment, stages=defaults.stages
+        )
         return clean, owners.resolve(clean.owner, table.label("owner"))
     except FieldError as exc:
         return invalid(exc.field, exc.message)

@@ -19,9 +19,9 @@ from salesflow.workflow.capture import suggest_next_step
 from salesflow.workflow.grading import GradeView, latest_grade
 from salesflow.workflow.lead_access import customer_of, lead_for_reading
 from salesflow.workflow.money import yuan_text
+from salesflow.workflow.stage_config import load_stages
 from salesflow.workflow.workdays import assignment_overdue, local_date
 
-CLOSED_STAGES = frozenset({"won", "lost"})
 CARD_ACTIVITIES = 20  # the newest ones; 'activity list --lead ID' shows them all
 
 
@@ -146,7 +146,7 @@ def _contacts(session: Session, customer_id: int, primary_id: int | None) -> lis
 def _next_step(lead: Lead, today: date) -> NextStepView | None:
     if lead.next_step_date is not None or lead.next_step_action:
         return NextStepView(lead.next_step_date, lead.next_step_action, suggested=False)
-    if lead.stage in CLOSED_STAGES:
+    if lead.stage in load_stages().closed_codes:
         return None
     # Due dates count from the day the lead came in, so a late step shows as late.
     suggestion = suggest_next_step(lead, min(today, local_date(lead.created_at)))
@@ -195,7 +195,7 @@ def lead_card(
         import_file=batch.file_name if batch else None,
         assignment_overdue=(
             lead.owner_id is None
-            and lead.stage not in CLOSED_STAGES
+            and lead.stage not in load_stages().closed_codes
             and assignment_overdue(local_date(lead.created_at), day)
         ),
         next_step=_next_step(lead, day),

@@ -22,6 +22,7 @@ from salesflow.workflow.errors import FieldError, InputError
 from salesflow.workflow.glossary import LOST_REASONS, SOURCES, STAGES, parse_code
 from salesflow.workflow.money import parse_amount
 from salesflow.workflow.regions import Region, normalize_region
+from salesflow.workflow.stage_config import StageConfig, load_stages
 
 # Longest text each field keeps; longer input is refused, never cut.
 MAX_LENGTH = {
@@ -208,7 +209,7 @@ def parse_moment(text: str, field: str, label: str) -> datetime:
 
 
 def _history(
-    raw: LeadInput, label: Callable[[str], str], now: datetime
+    raw: LeadInput, label: Callable[[str], str], now: datetime, stages: StageConfig | None
 ) -> tuple[str | None, datetime | None, datetime | None, str | None, date | None]:
     stage_text = raw.stage.strip() if raw.stage else ""
     stage = (
@@ -239,14 +240,19 @@ def _history(
             raise FieldError(
                 field, _("The date is in the future ({field}).").format(field=label(field))
             )
-    if closed is not None and (stage or "new") not in CLOSED_STAGES:
+    if stage is None and closed is None and not reason:
+        return stage, created, closed, reason, expected
+    # Won and lost are the stages flagged so in the stages in use, not two names.
+    in_use = stages or load_stages()
+    won_or_lost = in_use.closed_codes
+    if closed is not None and (stage or in_use.codes[0]) not in won_or_lost:
         raise FieldError(
             "closed_at",
             _("Only a won or lost lead has a closed date ({field}).").format(
                 field=label("closed_at")
             ),
         )
-    if stage in CLOSED_STAGES and closed is None:
+    if stage in won_or_lost and closed is None:
         raise FieldError(
             "closed_at",
             _("A {stage} lead needs the date it closed ({field}).").format(
@@ -258,13 +264,13 @@ def _history(
             "closed_at",
             _("The lead closed before it was created ({field}).").format(field=label("closed_at")),
         )
-    if stage == "lost" and reason is None:
+    if stage == in_use.lost and reason is None:
         raise FieldError(
             "lost_reason",
             _("A lost lead needs its lost reason ({field}).").format(field=label("lost_reason")),
             hint=_("One of: {codes}.").format(codes=", ".join(LOST_REASONS)),
         )
-    if reason is not None and stage != "lost":
+    if reason is not None and stage != in_use.lost:
         raise FieldError(
             "lost_reason",
             _("Only a lost lead has a lost reason ({field}).").format(field=label("lost_reason")),
@@ -278,11 +284,14 @@ def clean_lead(
     label: Callable[[str], str] = option_name,
     require: frozenset[str] = frozenset({"company", "source"}),
     now: datetime | None = None,
+    stages: StageConfig | None = None,
 ) -> CleanLead:
     """Check and normalize every given value; the first problem is raised as a FieldError.
 
     ``label`` names a field in messages (an option, or a column of an imported file);
     ``require`` lists the fields that must not be empty (``lead edit`` requires none).
+    ``stages`` are the stages in use (loaded when a stage or closing is given and they are
+    not passed; an import passes them once for all its rows).
     """
     moment = now or datetime.now(UTC)
     text = {name: clean_text(getattr(raw, name), name, label(name)) for name in MAX_LENGTH}
@@ -337,7 +346,7 @@ def clean_lead(
             ),
         )
     amount = given("amount")
-    stage, created, closed, reason, expected = _history(raw, label, moment)
+    stage, created, closed, reason, expected = _history(raw, label, moment, stages)
     return CleanLead(
         company=company,
         name_key=key,

@@ -24,10 +24,11 @@ from salesflow.workflow.companies import company_key
 from salesflow.workflow.errors import InputError
 from salesflow.workflow.glossary import GRADES, SOURCES, STAGES, parse_code
 from salesflow.workflow.identity import find_user
-from salesflow.workflow.lead_card import CLOSED_STAGES, LeadCard, lead_card
+from salesflow.workflow.lead_card import LeadCard, lead_card
 from salesflow.workflow.lead_input import parse_day
 from salesflow.workflow.money import yuan_text
 from salesflow.workflow.regions import normalize_region
+from salesflow.workflow.stage_config import load_stages
 from salesflow.workflow.visibility import scope_for
 from salesflow.workflow.workdays import assignment_overdue, local_date
 
@@ -232,7 +233,8 @@ def find_leads(
     statement = statement.order_by(*_order(sort)).limit(limit + 1)
     records = session.execute(statement).all()
     day = today or date.today()
-    rows = [_row(record, day) for record in records[:limit]]
+    closed = load_stages().closed_codes
+    rows = [_row(record, day, closed) for record in records[:limit]]
     return LeadPage(rows=rows, more=len(records) > limit)
 
 
@@ -274,7 +276,7 @@ def list_leads(
     ).rows
 
 
-def _row(record: Any, today: date) -> LeadRow:
+def _row(record: Any, today: date, closed: frozenset[str]) -> LeadRow:
     (
         lead_id,
         company,
@@ -294,9 +296,7 @@ def _row(record: Any, today: date) -> LeadRow:
         created_at,
     ) = record
     overdue = (
-        owner is None
-        and stage not in CLOSED_STAGES
-        and assignment_overdue(local_date(created_at), today)
+        owner is None and stage not in closed and assignment_overdue(local_date(created_at), today)
     )
     return LeadRow(
         id=lead_id,

@@ -7,7 +7,11 @@ to it any more:
 * its contacts move to the kept customer; a contact with the same phone or email as one
   the kept customer already has is merged into that one instead (empty fields filled,
   references repointed, the duplicate deleted);
-* rows that belong to the other lead (:data:`MOVES_WITH_LEAD`) move to the kept lead;
+* rows that belong to the other lead (:data:`MOVES_WITH_LEAD`) move to the kept lead,
+  except its stage history (:data:`DELETED_WITH_LEAD`), which is the other lead's own
+  past and is deleted with it: the kept lead's history stays its own, so days in stage,
+  the sales cycle and the funnel's "reached" counts are not mixed up; the kept lead's last
+  contact becomes the latest of all the merged leads' (its activities moved with it);
 * other leads of the other customer move to the kept customer, and references to the
   other customer (:data:`REFERS_TO_CUSTOMER`) point at the kept one;
 * empty fields of the kept lead and kept customer are filled from the others.
@@ -35,6 +39,7 @@ from salesflow.store.models import (
     Customer,
     Lead,
     LeadGrade,
+    Quote,
     StageChange,
     User,
 )
@@ -68,7 +73,7 @@ class Reference:
 MOVES_WITH_LEAD: tuple[Reference, ...] = (
     Reference(LeadGrade, "lead_id", "{n} grading", "{n} gradings"),
     Reference(Activity, "lead_id", "{n} activity", "{n} activities"),
-    Reference(StageChange, "lead_id", "{n} stage change", "{n} stage changes"),
+    Reference(Quote, "lead_id", "{n} quote version", "{n} quote versions"),
 )
 """What moves with a merged lead: rows that belong to a lead and follow it into the kept one.
 
@@ -79,11 +84,17 @@ make that delete fail on its foreign key. Tables that point at customers or cont
 register in :data:`REFERS_TO_CUSTOMER` and :data:`REFERS_TO_CONTACT` the same way.
 """
 
+DELETED_WITH_LEAD: tuple[Reference, ...] = (
+    Reference(StageChange, "lead_id", "{n} stage change", "{n} stage changes"),
+)
+"""Rows that belong to a merged lead but describe only its own past: deleted with it."""
+
 REFERS_TO_CUSTOMER: tuple[Reference, ...] = (
     Reference(Lead, "referrer_customer_id", "{n} referral", "{n} referrals"),
     Reference(
         Activity, "customer_id", "{n} activity of the company", "{n} activities of the company"
     ),
+    Reference(Quote, "customer_id", "{n} quote of the company", "{n} quotes of the company"),
 )
 """Columns pointing at a customer, repointed from a merged customer to the kept one.
 
@@ -91,7 +102,10 @@ REFERS_TO_CUSTOMER: tuple[Reference, ...] = (
 leads and contacts move); anything else that names a customer registers here.
 """
 
-REFERS_TO_CONTACT: tuple[Reference, ...] = (Reference(Lead, "contact_id"),)
+REFERS_TO_CONTACT: tuple[Reference, ...] = (
+    Reference(Lead, "contact_id"),
+    Reference(Quote, "contact_id"),
+)
 """Columns pointing at a contact, repointed when a duplicate contact is merged away."""
 
 # Fields filled on the kept record when empty there: each group is filled as a whole
@@ -142,6 +156,7 @@ class MergePlan:
     moving_leads: list[Lead]  # further leads of those customers
     contacts: list[ContactMove]
     moving_rows: dict[Reference, int]  # of MOVES_WITH_LEAD
+    deleting_rows: dict[Reference, int]  # of DELETED_WITH_LEAD
     references: dict[Reference, int]  # of REFERS_TO_CUSTOMER
     lead_fills: dict[str, tuple[str, ...]]  # field name -> attributes filled
     customer_fills: dict[str, tuple[str, ...]]
@@ -161,6 +176,7 @@ class MergeResult:
     contacts_moved: int
     contacts_merged: int
     moved_rows: dict[Reference, int]
+    deleted_rows: dict[Reference, int]
     references: dict[Reference, int]
     lead_filled: list[str]
     customer_filled: list[str]
@@ -308,6 +324,7 @@ def plan_merge(session: Session, actor: User, keep_id: int, other_ids: Sequence[
         moving_leads=moving_leads,
         contacts=_contact_moves(session, keep_customer, other_customers),
         moving_rows={ref: _count(session, ref, list(other_ids)) for ref in MOVES_WITH_LEAD},
+        deleting_rows={ref: _count(session, ref, list(other_ids)) for ref in DELETED_WITH_LEAD},
         references={ref: _count(session, ref, customer_ids) for ref in REFERS_TO_CUSTOMER},
         lead_fills={
             name: attributes for name, (_s, attributes) in _fills(keep, others, LEAD_FILLS).items()
@@ -329,6 +346,15 @@ def _repoint(session: Session, reference: Reference, old_ids: Sequence[int], new
     for row in rows:
         setattr(row, reference.column, new_id)
         session.add(row)
+    return len(rows)
+
+
+def _delete(session: Session, reference: Reference, old_ids: Sequence[int]) -> int:
+    if not old_ids:
+        return 0
+    rows = session.exec(select(reference.model).where(reference.attribute.in_(old_ids))).all()
+    for row in rows:
+        session.delete(row)
     return len(rows)
 
 
@@ -365,6 +391,10 @@ def merge_leads(
     assert keep_customer.id is not None
     now = datetime.now(UTC)
     moved_rows = {ref: _repoint(session, ref, plan.other_ids, keep.id) for ref in MOVES_WITH_LEAD}
+    deleted_rows = {ref: _delete(session, ref, plan.other_ids) for ref in DELETED_WITH_LEAD}
+    contacts = [lead.last_activity_at for lead in (keep, *plan.others) if lead.last_activity_at]
+    if contacts and max(contacts) != keep.last_activity_at:
+        keep.last_activity_at = max(contacts)
     merged_contacts: list[Contact] = []
     for move in plan.contacts:
         if move.into is None:
@@ -426,6 +456,7 @@ def merge_leads(
         contacts_moved=sum(1 for move in plan.contacts if move.into is None),
         contacts_merged=len(merged_contacts),
         moved_rows=moved_rows,
+        deleted_rows=deleted_rows,
         references=references,
         lead_filled=list(lead_fills),
         customer_filled=list(customer_fills),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
+from sqlalchemy import create_engine, update
 from sqlmodel import col, select
 
-from salesflow.store.models import Activity, AuditChange, AuditEvent, Lead
+from salesflow.store.models import Activity, AuditChange, AuditEvent, Lead, StageChange
 from tests.duplicate_data import acting_as, reading
 from tests.helpers import Cli, assert_one_line_error, assert_refused_unchanged
 
@@ -220,16 +222,71 @@ def test_merge_moves_the_activities(cli: Cli, team: str) -> None:
     keep = add_lead(cli, "li.na", "杭州云栖科技有限公司")
     other = add_lead(cli, "li.na", "云栖软件（杭州）有限公司")
     moved, _ = log(cli, "li.na", other, "-k", "call", "-s", "旧记录", "--next-action", "回电")
+    assert cli("--as", "li.na", "lead", "advance", str(other)).exit_code == 0
+    with reading(team) as session:
+        merged = session.get(Lead, other)
+        assert merged is not None
+        contacted_at = merged.last_activity_at
+        assert contacted_at is not None
     result = cli("--as", "li.na", "lead", "merge", str(keep), str(other), "--yes")
     assert result.exit_code == 0, result.stderr
     assert "1 activity" in result.stderr
+    assert "2 stage changes" in result.stderr  # the merged lead's own history, deleted
     with reading(team) as session:
         row = session.get(Activity, moved)
         assert row is not None
         kept = session.get(Lead, keep)
         assert kept is not None
         assert (row.lead_id, row.customer_id) == (keep, kept.customer_id)
+        # The last contact comes with the activity, so today does not call the lead stale.
+        assert kept.last_activity_at == contacted_at
+        history = session.exec(select(StageChange).where(StageChange.lead_id == keep)).all()
+        assert [(h.from_stage, h.to_stage) for h in history] == [(None, "new")]
+        assert not session.exec(select(StageChange).where(StageChange.lead_id == other)).all()
     listed = json.loads(
         cli("--as", "li.na", "activity", "list", "--lead", str(keep), "-f", "json").stdout
     )
     assert [r["id"] for r in listed] == [moved]
+
+
+CONTRACT_IS_WON = """
+[[stages]]
+code = "new"
+probability = 10
+[[stages]]
+code = "contacted"
+probability = 20
+[[stages]]
+code = "negotiation"
+probability = 70
+[[stages]]
+code = "contract"
+probability = 100
+won = true
+[[stages]]
+code = "lost"
+probability = 0
+lost = true
+"""
+
+
+def test_open_and_closed_follow_the_stage_flags_not_names(
+    cli: Cli, team: str, isolated_home: Path
+) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "stages.toml").write_text(CONTRACT_IS_WON, encoding="utf-8")
+    signed = add_lead(cli, "li.na", "杭州云栖科技有限公司")
+    talking = add_lead(cli, "li.na", "宁波海曙贸易有限公司")
+    engine = create_engine(team)
+    try:
+        with engine.begin() as connection:
+            connection.execute(update(Lead).where(col(Lead.id) == signed).values(stage="contract"))
+    finally:
+        engine.dispose()
+    # "contract" is the won stage here: a thank-you call needs no next step ...
+    log(cli, "li.na", signed, "-k", "call", "-s", "thank-you call")
+    # ... while an open lead still must have one.
+    refused = cli("--as", "li.na", "--no-input", "activity", "log", str(talking), "-k", "call",
+                  "-s", "price talk")  # fmt: skip
+    assert refused.exit_code == 2
+    assert "--next-action" in refused.stderr

@@ -250,6 +250,10 @@ def test_the_calendar_file(cli: Cli, team: str, ids: dict[str, int], tmp_path: P
     assert again.exit_code == 0, again.stderr
     reread = Calendar.from_ical(path.read_bytes())
     assert {str(event["uid"]) for event in reread.walk("VEVENT")} == set(events)
+    # Each file is a revision: calendars replace an event only by a newer one.
+    first, second = late, next(iter(reread.walk("VEVENT")))
+    assert int(str(second["sequence"])) >= int(str(first["sequence"])) > 0
+    assert "last-modified" in second
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
     with reading(team) as session:
         exports = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).all()

@@ -182,6 +182,13 @@ def describe_plan(plan: MergePlan) -> list[str]:
     moving = [ref.count_text(n) for ref, n in plan.moving_rows.items() if n]
     if moving:
         lines.append(_("Moves to lead {id}: {what}.").format(id=keep.id, what=", ".join(moving)))
+    dropped = [ref.count_text(n) for ref, n in plan.deleting_rows.items() if n]
+    if dropped:
+        lines.append(
+            _("Deletes the merged leads' own stage history: {what}.").format(
+                what=", ".join(dropped)
+            )
+        )
     to_customer = _moves(
         contacts=sum(1 for move in plan.contacts if move.into is None),
         merged_contacts=sum(1 for move in plan.contacts if move.into is not None),
@@ -223,6 +230,9 @@ def summary(result: MergeResult) -> str:
     ).format(others=", ".join(str(i) for i in result.merged), keep=result.keep_id)
     if done:
         text += " " + _("Moved: {what}.").format(what=", ".join(done))
+    dropped = [ref.count_text(n) for ref, n in result.deleted_rows.items() if n]
+    if dropped:
+        text += " " + _("Deleted their own stage history: {what}.").format(what=", ".join(dropped))
     deleted = result.customers_deleted
     if deleted:
         text += " " + ngettext(
