@@ -8,7 +8,14 @@ Each setting is resolved from the first source that provides it:
   operating-system login name (the admin that ``salesflow init`` creates);
 * stale days (``salesflow today``: a deal with no contact for this many days is stale):
   ``stale_days`` in the config file (a whole number, 1 to 3650), else 30; ``today
-  --stale-days`` overrides it for one run.
+  --stale-days`` overrides it for one run;
+* our company's header on quote documents (``quote export``): ``company_name``,
+  ``company_name_en`` (English documents; else ``company_name``), ``company_address``,
+  ``company_phone``, ``company_email``, ``company_tax_id`` (统一社会信用代码) and
+  ``company_bank_account`` (bank and account number as one line), from the config file
+  only; a document needs at least ``company_name``;
+* the font for PDF documents: ``SALESFLOW_PDF_FONT``, else ``pdf_font`` in the config
+  file, else a CJK font found on the system (:mod:`salesflow.documents.fonts`).
 
 The config file is ``config.toml`` in the platform config directory. ``SALESFLOW_HOME``
 moves both the config and the data directory to one folder (tests use it so they never
@@ -19,7 +26,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +34,17 @@ from salesflow.i18n import _
 from salesflow.workflow.errors import ConfigurationError
 
 APP_NAME = "salesflow"
-CONFIG_KEYS = frozenset({"database_url", "user", "stale_days"})
+# Our company's header on quote documents, in the order ``config show`` lists them.
+COMPANY_KEYS = (
+    "company_name",
+    "company_name_en",
+    "company_address",
+    "company_phone",
+    "company_email",
+    "company_tax_id",
+    "company_bank_account",
+)
+CONFIG_KEYS = frozenset({"database_url", "user", "stale_days", "pdf_font", *COMPANY_KEYS})
 # Settings that are whole numbers in the config file (every other one is a string).
 NUMBER_KEYS = frozenset({"stale_days"})
 DEFAULT_STALE_DAYS = 30
@@ -49,6 +66,7 @@ SOURCE_LABELS = {
     "default": "default",
     "os-login": "operating-system login",
     "platform": "platform folder",
+    "unset": "not set",
 }
 
 
@@ -65,17 +83,32 @@ class Settings:
     config_file: Resolved
     data_dir: Resolved
     stale_days: Resolved
+    # company_* settings (see COMPANY_KEYS); an unset one is "" from source "unset".
+    company: dict[str, Resolved] = field(default_factory=dict)
+    pdf_font: Resolved = Resolved("", "unset")
+
+    def company_value(self, key: str) -> str:
+        """A company header setting, stripped; "" when not set."""
+        resolved = self.company.get(key)
+        return resolved.value.strip() if resolved else ""
 
     def as_rows(self) -> list[dict[str, str]]:
+        rows = [
+            ("database_url", self.database_url, mask_password(self.database_url.value)),
+            ("user", self.user, self.user.value),
+            ("config_file", self.config_file, self.config_file.value),
+            ("data_dir", self.data_dir, self.data_dir.value),
+            ("stale_days", self.stale_days, self.stale_days.value),
+        ]
+        rows += [
+            (key, resolved, resolved.value)
+            for key in COMPANY_KEYS
+            for resolved in [self.company.get(key, Resolved("", "unset"))]
+        ]
+        rows.append(("pdf_font", self.pdf_font, self.pdf_font.value))
         return [
             {"setting": name, "value": display, "source": resolved.source}
-            for name, resolved, display in (
-                ("database_url", self.database_url, mask_password(self.database_url.value)),
-                ("user", self.user, self.user.value),
-                ("config_file", self.config_file, self.config_file.value),
-                ("data_dir", self.data_dir, self.data_dir.value),
-                ("stale_days", self.stale_days, self.stale_days.value),
-            )
+            for name, resolved, display in rows
         ]
 
 
@@ -239,10 +272,25 @@ def resolve_settings(*, cli_db: str | None = None, cli_user: str | None = None) 
     else:
         stale_days = Resolved(str(DEFAULT_STALE_DAYS), "default")
 
+    company = {
+        key: Resolved(file_settings[key], "config-file")
+        if file_settings.get(key, "").strip()
+        else Resolved("", "unset")
+        for key in COMPANY_KEYS
+    }
+    if os.environ.get("SALESFLOW_PDF_FONT"):
+        pdf_font = Resolved(os.environ["SALESFLOW_PDF_FONT"], "SALESFLOW_PDF_FONT")
+    elif file_settings.get("pdf_font", "").strip():
+        pdf_font = Resolved(file_settings["pdf_font"], "config-file")
+    else:
+        pdf_font = Resolved("", "unset")
+
     return Settings(
         database_url=db,
         user=user,
         config_file=Resolved(str(config_path), config_source),
         data_dir=ddir,
         stale_days=stale_days,
+        company=company,
+        pdf_font=pdf_font,
     )

@@ -387,7 +387,9 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("name", ["leads.csv", "grades.csv", "activities.csv", "manifest.toml"])
+@pytest.mark.parametrize(
+    "name", ["leads.csv", "grades.csv", "activities.csv", "products.csv", "manifest.toml"]
+)
 def test_the_generator_reproduces_the_files(name: str, regenerated: Path) -> None:
     assert (regenerated / name).read_bytes() == (DATA / name).read_bytes()
 
@@ -487,3 +489,18 @@ def test_the_agenda_on_the_anchor_day_shows_every_case() -> None:
         assert seen["stale"] >= 1, (owner, seen)
         assert seen["due"] <= 2, (owner, seen)
         assert seen["overdue 1-20 days"] <= seen["upcoming"], (owner, seen)
+
+
+def test_the_price_list_is_valid_and_covers_the_leads_needs() -> None:
+    from salesflow.workflow.products import check_price_rows, read_price_file
+
+    rows = check_price_rows(read_price_file(DATA / "products.csv"))
+    assert 15 <= len(rows) <= 30
+    assert {row.tax_rate_bp for row in rows} == {1300, 600}
+    assert len({row.category for row in rows}) >= 2
+    assert sum(row.active is False for row in rows) == 1
+    assert any(CJK.search(row.name) for row in rows)
+    assert any(not CJK.search(row.name) for row in rows)
+    names = " ".join(row.name for row in rows)
+    for need in ("ERP", "CRM", "企业邮箱", "容灾", "等保", "MLPS", "服务器", "运维"):
+        assert need in names, need

@@ -27,6 +27,9 @@ activity = _group(_("Log calls, visits and other contacts with a lead, and list 
 pipeline = _group(
     _("The sales pipeline: counts, amounts, weighted amounts and conversion (销售漏斗).")
 )
+product = _group(_("The price list: add, list, edit and import products (价格表)."))
+quote = _group(_("Quotes from the price list: draft, revise, submit, send and export (报价单)."))
+approval = _group(_("Approvals waiting for you or asked by you; approve or reject (审批)."))
 config = _group(_("Show the resolved configuration."))
 db = _group(_("Upgrade, check and back up the database."))
 audit = _group(_("Read the audit trail."))
@@ -43,6 +46,12 @@ GROUPS: dict[str, tuple[typer.Typer, tuple[str, ...]]] = {
     ),
     "activity": (activity, ("salesflow.cli.activity",)),
     "pipeline": (pipeline, ("salesflow.cli.pipeline",)),
+    "product": (product, ("salesflow.cli.product",)),
+    "quote": (
+        quote,
+        tuple(f"salesflow.cli.quote.{name}" for name in ("drafting", "approving", "documents")),
+    ),
+    "approval": (approval, ("salesflow.cli.approval",)),
     "config": (config, ("salesflow.cli.config",)),
     "db": (db, ("salesflow.cli.db",)),
     "audit": (audit, ("salesflow.cli.audit",)),

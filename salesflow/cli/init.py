@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from salesflow.cli import context
-from salesflow.i18n import _
+from salesflow.i18n import _, ngettext
 
 INIT_HELP = _(
     "Create the database (or bring it up to date) and its first admin user. The admin is "
@@ -22,8 +22,8 @@ def init_command(
         typer.Option(
             "--sample",
             help=_(
-                "Also load the sample data: the team, 240 leads, their grades and their "
-                "activity log."
+                "Also load the sample data: the team, 240 leads, their grades, their "
+                "activity log and a price list."
             ),
         ),
     ] = False,
@@ -78,4 +78,12 @@ def init_command(
                 graded=result.sample_leads_graded,
                 activities=result.sample_activities_logged,
             )
+        )
+    if result.sample_products_added:
+        context.note(
+            ngettext(
+                "Added {count} product to the price list.",
+                "Added {count} products to the price list.",
+                result.sample_products_added,
+            ).format(count=result.sample_products_added)
         )

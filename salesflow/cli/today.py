@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 TODAY_HELP = _(
     "My agenda for a day: overdue and due follow-ups, open leads with no next step, "
-    "grade-cadence breaches, stale deals and, for managers, the unassigned pool. "
+    "grade-cadence breaches, stale deals, for managers the unassigned pool, approvals "
+    "waiting for me and my quotes expiring within 3 days. "
     "--format json for scripts; --ics FILE writes the follow-ups as a calendar file."
 )
 DATE_FORMS = _("YYYY-MM-DD, today, tomorrow, +3d, friday, next monday, 下周一")
@@ -128,8 +129,44 @@ def _cells(key: str) -> list[Cell] | None:
                 style=_red,
             ),
         ],
+        **_quote_cells(),
     }
     return table.get(key)
+
+
+def _quote_status(code: str) -> str:
+    from salesflow.workflow.glossary import QUOTE_STATUSES, label
+
+    return label(QUOTE_STATUSES, code)
+
+
+def _quote_cells() -> dict[str, list[Cell]]:
+    """The columns of the quote sections: approvals waiting, quotes about to expire."""
+    quote = Cell(_("Quote"), lambda i: i.quote if i.version == 1 else f"{i.quote} v{i.version}")
+    lead = Cell(_("Lead"), lambda i: str(i.lead_id), "right")
+    company = Cell(_("Company"), lambda i: i.company)
+    total = Cell(_("Total"), lambda i: _yuan(i.total), "right")
+    return {
+        "approvals": [
+            Cell(_("ID"), lambda i: str(i.approval_id), "right"),
+            quote,
+            lead,
+            company,
+            Cell(_("Asked"), lambda i: i.asked),
+            total,
+            Cell(_("Requested by"), lambda i: i.requested_by),
+            Cell(_("Days waiting"), lambda i: str(i.days_waiting), "right"),
+        ],
+        "expiring_quotes": [
+            quote,
+            lead,
+            company,
+            Cell(_("Status"), lambda i: _quote_status(i.status)),
+            Cell(_("Valid until"), lambda i: i.valid_until.isoformat()),
+            Cell(_("Days left"), lambda i: str(i.days_left), "right", _red),
+            total,
+        ],
+    }
 
 
 def _generic_cells(items: Sequence[Any]) -> list[Cell]:
@@ -156,6 +193,8 @@ def section_title(key: str, agenda: Agenda) -> str:
         "cadence": _("Past the grade's follow-up cadence"),
         "stale": _("Stale: no contact for {days} days or more").format(days=agenda.stale_days),
         "pool": _("Unassigned pool"),
+        "approvals": _("Approvals waiting for you"),
+        "expiring_quotes": _("Quotes expiring within 3 days"),
     }
     return titles.get(key, key)
 
@@ -164,6 +203,8 @@ def _more_command(section: AgendaSection, agenda: Agenda, whose: str | None, dat
     """The command that lists a whole section."""
     if section.key == "pool":
         return f"salesflow lead list --unassigned --limit {section.total}"
+    if section.key == "approvals" and whose is None:
+        return f"salesflow approval list --limit {section.total}"
     parts = ["salesflow", "today"]
     if whose is not None:
         parts += ["--as", agenda.user]

@@ -25,6 +25,7 @@ def user_columns() -> list[Column]:
         Column("role", _("Role"), show=role_label),
         Column("manager", _("Manager")),
         Column("active", _("Active")),
+        Column("discount_authority", _("Discount authority")),
         Column("created_at", _("Created")),
     ]
 
@@ -62,7 +63,11 @@ def add(
 
 
 @app.command(
-    "edit", help=_("Change a user's role, team, name or active flag (admins only; audited).")
+    "edit",
+    help=_(
+        "Change a user's role, team, name or active flag (admins only), or their discount "
+        "authority (admins and directors); audited."
+    ),
 )
 def edit(
     name: Annotated[str, typer.Argument(help=_("The user to change."))],
@@ -82,6 +87,17 @@ def edit(
             "--active/--inactive", help=_("Reactivate, or deactivate someone who has left.")
         ),
     ] = None,
+    discount_authority: Annotated[
+        str | None,
+        typer.Option(
+            "--discount-authority",
+            metavar="PERCENT",
+            help=_(
+                "The discount they may give without approval, e.g. 15% (replaces their "
+                "role's: rep 10%, manager 20%, director 100% by default); '-' clears it."
+            ),
+        ),
+    ] = None,
 ) -> None:
     from salesflow.workflow.users import edit_user
 
@@ -95,6 +111,7 @@ def edit(
             clear_manager=no_manager,
             display_name=display_name,
             active=active,
+            discount_authority=discount_authority,
         )
         username, changed = result.user.username, result.changed
     if changed:
@@ -135,6 +152,7 @@ def whoami(fmt: FormatOption = OutputFormat.table) -> None:
     }
     fields = [
         *user_columns()[:4],
+        Column("discount_authority", _("Discount authority")),
         Column("source", _("Identified by"), show=source_label),
         Column("team_size", _("Team members")),
         Column("sees", _("Sees"), show=scope_label),

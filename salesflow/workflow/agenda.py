@@ -5,8 +5,9 @@ the actor may see: :func:`agenda_owner`). It is a list of sections, each produce
 function in :data:`SECTIONS`, the registry that later features extend: approvals waiting
 for me (the approvals issue), quotes about to expire (quotes), payments due (payments) and
 care dates such as birthdays and festivals (after-sales) each append one ``(key, function)``
-pair there. A section function gets an :class:`AgendaQuery` and returns an
-:class:`AgendaSection`, or ``None`` when the section does not apply to the owner (the
+pair there. The quote sections (``approvals``, ``expiring_quotes``) live in
+:mod:`salesflow.workflow.quote_agenda`. A section function gets an :class:`AgendaQuery`
+and returns an :class:`AgendaSection`, or ``None`` when the section does not apply to the owner (the
 unassigned pool of a rep). There are no placeholder sections: a key appears once its
 feature exists.
 
@@ -377,6 +378,20 @@ def pool_section(query: AgendaQuery) -> AgendaSection | None:
     return lead_section(query, "pool", where, lambda lead: [lead.created_at])
 
 
+def approvals_section(query: AgendaQuery) -> AgendaSection | None:
+    """Approvals waiting for the owner to decide (:mod:`salesflow.workflow.quote_agenda`)."""
+    from salesflow.workflow.quote_agenda import approvals_section as waiting
+
+    return waiting(query)
+
+
+def expiring_quotes_section(query: AgendaQuery) -> AgendaSection | None:
+    """The owner's quotes whose validity ends within three days (quote_agenda)."""
+    from salesflow.workflow.quote_agenda import expiring_quotes_section as expiring
+
+    return expiring(query)
+
+
 # The registry: sections in the order they are shown. Later features append here.
 SECTIONS: list[tuple[str, SectionFunction]] = [
     ("overdue", overdue_section),
@@ -385,6 +400,8 @@ SECTIONS: list[tuple[str, SectionFunction]] = [
     ("cadence", cadence_section),
     ("stale", stale_section),
     ("pool", pool_section),
+    ("approvals", approvals_section),
+    ("expiring_quotes", expiring_quotes_section),
 ]
 
 

@@ -28,6 +28,7 @@ from salesflow.workflow.lead_access import customer_of, lead_for_update
 from salesflow.workflow.lead_input import CleanLead, LeadInput, clean_lead, option_name
 from salesflow.workflow.pipeline_moves import entered_at, entry_change, lifecycle_for
 from salesflow.workflow.roles import role_label, scope_kind
+from salesflow.workflow.stage_config import load_stages
 from salesflow.workflow.visibility import scope_for
 from salesflow.workflow.workdays import next_working_day
 
@@ -269,7 +270,7 @@ def add_lead(
     created = clean.created_at or moment
     customer = target or _new_customer(clean, owner_id, created)
     if target is None:
-        customer.lifecycle = lifecycle_for([stage])
+        customer.lifecycle = lifecycle_for([stage], load_stages())
     session.add(customer)
     session.flush()
     assert customer.id is not None

@@ -32,6 +32,7 @@ from salesflow.workflow.errors import NotFound, PermissionDenied, Refused
 from salesflow.workflow.import_checks import chunks
 from salesflow.workflow.lead_input import CleanLead
 from salesflow.workflow.pipeline_moves import entered_at, entry_change, lifecycle_for
+from salesflow.workflow.stage_config import load_stages
 from salesflow.workflow.visibility import scope_for
 
 ProgressFn = Callable[[int, int], None]
@@ -120,6 +121,7 @@ def write_batch(
 
     # One customer per row that adds one; a further deal joins its earlier row's customer.
     stages: dict[int, list[str | None]] = {}
+    in_use = load_stages()
     for planned in accepted:
         stages.setdefault(planned.customer_row or planned.row, []).append(planned.clean.stage)
     adding = [p for p in accepted if p.customer_row is None]
@@ -129,7 +131,9 @@ def write_batch(
             session,
             Customer,
             [
-                _customer_row(customer_base, p, batch_id, moment, lifecycle_for(stages[p.row]))
+                _customer_row(
+                    customer_base, p, batch_id, moment, lifecycle_for(stages[p.row], in_use)
+                )
                 for p in part
             ],
         )

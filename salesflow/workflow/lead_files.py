@@ -374,7 +374,7 @@ def _shape_rows(raw_rows: Iterator[RawRow], width: int, *, pad_short: bool) -> I
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 
 
-def _encoding(data: bytes, name: str) -> str:
+def csv_encoding(data: bytes, name: str) -> str:
     """The encoding a CSV file is in (utf-8-sig or gb18030), checked over the whole file."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(
@@ -423,7 +423,7 @@ def _row_at(before: str) -> int:
     return sum(1 for _row in reader)
 
 
-def _delimiter(first_line: str) -> str:
+def csv_delimiter(first_line: str) -> str:
     counts = {sep: first_line.count(sep) for sep in (",", "\t", ";")}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] > 0 else ","
@@ -433,7 +433,7 @@ def _read_csv(path: Path, mapping: dict[str, str]) -> LeadTable:
     import csv
 
     data = path.read_bytes()
-    encoding = _encoding(data, path.name)
+    encoding = csv_encoding(data, path.name)
     lines = data.count(b"\n")
     del data
     # Read again as a stream, so a large file is never held in memory as one string.
@@ -441,7 +441,7 @@ def _read_csv(path: Path, mapping: dict[str, str]) -> LeadTable:
     try:
         first_line = next((line for line in handle if line.strip()), "")
         handle.seek(0)
-        reader = csv.reader(handle, delimiter=_delimiter(first_line), strict=False)
+        reader = csv.reader(handle, delimiter=csv_delimiter(first_line), strict=False)
         numbered: Iterator[RawRow] = (
             (number, row, ()) for number, row in enumerate(reader, start=1)
         )

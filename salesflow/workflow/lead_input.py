@@ -40,7 +40,6 @@ MAX_LENGTH = {
 MULTILINE = frozenset({"need", "notes"})
 MAX_EMPLOYEES = 10_000_000
 EARLIEST_FOUNDED = 1800
-CLOSED_STAGES = frozenset({"won", "lost"})
 
 T = TypeVar("T")
 

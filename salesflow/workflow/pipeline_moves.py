@@ -28,17 +28,15 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from salesflow.i18n import _
-from salesflow.store.models import Activity, Lead, StageChange, User
+from salesflow.store.models import Activity, Lead, Quote, StageChange, User
 from salesflow.store.types import utcnow
 from salesflow.workflow.activities import clean_activity_text
 from salesflow.workflow.errors import InputError, Refused
 from salesflow.workflow.glossary import LOST_REASONS, STAGES, label, parse_code
 from salesflow.workflow.lead_access import lead_for_reading, lead_for_update, parse_lead_id
-from salesflow.workflow.lead_input import CLOSED_STAGES
 from salesflow.workflow.stage_config import StageConfig, load_stages
 from salesflow.workflow.stage_gates import FILLABLE, GateFacts, missing_items
 
-PROGRESSED_STAGES = frozenset({"contacted", "qualified", "proposal", "negotiation", "contract"})
 MAX_NOTE = 2000
 MAX_COMPETITOR = 100
 
@@ -80,15 +78,21 @@ class History:
 
 
 def entered_at(stage: str, created_at: datetime, closed_at: datetime | None) -> datetime:
-    """When a new lead entered the stage it starts at: closed for won/lost, else created."""
-    return closed_at if stage in CLOSED_STAGES and closed_at is not None else created_at
+    """When a new lead entered the stage it starts at: closed for won/lost, else created.
+
+    Only a lead at a won or lost stage has a closed date (lead_input checks that against
+    the stages' flags), so the closed date, when there is one, is when it got there.
+    """
+    return closed_at if closed_at is not None else created_at
 
 
-def lifecycle_for(stages: Sequence[str | None]) -> str:
-    """A new customer's lifecycle from the stages its deals start at (import, add)."""
-    if "won" in stages:
+def lifecycle_for(stages: Sequence[str | None], config: StageConfig) -> str:
+    """A new customer's lifecycle from the stages its deals start at (import, add): a
+    customer with a won deal, a prospect with one past the first stage, else a lead."""
+    if config.won in stages:
         return "customer"
-    return "prospect" if any(s in PROGRESSED_STAGES for s in stages) else "lead"
+    progressed = set(config.open_codes[1:])
+    return "prospect" if any(s in progressed for s in stages) else "lead"
 
 
 def entry_change(
@@ -139,8 +143,17 @@ def gate_facts(session: Session, lead: Lead, *, proposal: bool = False) -> GateF
         .select_from(StageChange)
         .where(StageChange.lead_id == lead.id, StageChange.to_stage == "proposal")
     ).one()
+    quote_statuses = set(
+        session.exec(
+            select(Quote.status)
+            .where(Quote.lead_id == lead.id, col(Quote.status).in_(("sent", "accepted")))
+            .distinct()
+        ).all()
+    )
     return GateFacts(
         activities=int(activities),
+        sent_quote=bool(quote_statuses),
+        accepted_quote="accepted" in quote_statuses,
         grade=lead.grade,
         need=lead.need,
         proposal=proposal or bool(had_proposal),
@@ -213,6 +226,16 @@ def advance_lead(
             _("A lead is lost with 'salesflow lead lose {id} --reason CODE'.").format(id=lead.id)
         )
     wanted = order.index(target)
+    if proposal is not None and "proposal" not in order[current + 1 : wanted + 1]:
+        raise InputError(
+            _(
+                "--proposal is for a move into the proposal stage; lead {id} would go from "
+                "{start} to {stage}."
+            ).format(id=lead.id, start=_stage_name(lead.stage), stage=_stage_name(target)),
+            hint=_("Record other notes with 'salesflow activity log {id} --kind note'.").format(
+                id=lead.id
+            ),
+        )
     if wanted == current:
         raise Refused(
             _("Lead {id} is already at {stage}.").format(id=lead.id, stage=_stage_name(target))
@@ -230,7 +253,7 @@ def advance_lead(
     facts = gate_facts(session, lead, proposal=proposal is not None)
     missing: list[tuple[str, str]] = []
     for code in order[current + 1 : wanted + 1]:
-        missing.extend(item for item in missing_items(code, facts) if item not in missing)
+        missing.extend(item for item in missing_items(code, facts, config) if item not in missing)
     if missing:
         hint = None
         if all(key in FILLABLE for key, _text in missing):
@@ -263,8 +286,16 @@ def advance_lead(
     start = lead.stage
     _record(session, actor, lead, target, note=note or proposal, now=now)
     if target == config.won:
-        lead.closed_at = now
+        _close(lead, now)
     return MoveResult(number, start, target)
+
+
+def _close(lead: Lead, now: datetime) -> None:
+    """A won or lost lead is closed now and has no next step any more (its last one is
+    kept in the activity log); a reopened lead gets a new one with its next contact."""
+    lead.closed_at = now
+    lead.next_step_date = None
+    lead.next_step_action = None
 
 
 def lose_lead(
@@ -296,7 +327,7 @@ def lose_lead(
     _record(session, actor, lead, config.lost, note=note, now=now)
     lead.lost_reason = code
     lead.competitor = competitor
-    lead.closed_at = now
+    _close(lead, now)
     return MoveResult(
         number, start, config.lost, competitor_missing=code == "competitor" and not competitor
     )

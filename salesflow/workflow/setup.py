@@ -2,7 +2,8 @@
 
 The sample is the team (users.csv), 240 leads (leads.csv, loaded through the lead importer
 like any other CRM export), grading inputs for most of them (grades.csv, applied through
-the grading rubric) and their activity log (activities.csv). Its dates are shifted so that
+the grading rubric), their activity log (activities.csv) and the price list (products.csv,
+loaded through the product importer). Its dates are shifted so that
 the anchor date of manifest.toml becomes today: the sample always looks current.
 
 The activities are written in bulk (:mod:`salesflow.store.bulk`) with one audit event for
@@ -42,6 +43,7 @@ class SetupResult:
     sample_leads_graded: int = 0
     sample_activities_logged: int = 0
     sample_batch_id: int | None = field(default=None)
+    sample_products_added: int = 0
 
 
 def sample_data_dir() -> Path:
@@ -162,6 +164,23 @@ def load_sample_leads(
     return SampleLeads(
         added=result.plan.new, graded=graded, batch_id=result.batch_id, activities=logged
     )
+
+
+def load_sample_products(session: Session, actor: User, *, folder: Path | None = None) -> int:
+    """Import sample_data/products.csv into an empty price list; returns how many were added.
+
+    A price list that already has products is left alone (so loading again changes nothing,
+    and a company's own price list never gets sample products mixed in).
+    """
+    from salesflow.store.models import Product
+    from salesflow.workflow.products import import_products, read_price_file
+
+    if session.exec(select(Product.id).limit(1)).first() is not None:
+        return 0
+    source = folder or sample_data_dir()
+    price_file = read_price_file(source / "products.csv")
+    price_file.name = "sample_data/products.csv"
+    return import_products(session, actor, price_file).added
 
 
 ACTIVITY_COLUMNS = (
@@ -328,8 +347,8 @@ def initialize(
 ) -> SetupResult:
     """Make ``username`` the first admin of an empty database, and load the sample data.
 
-    ``sample`` loads the sample team and, with ``sample_leads``, its leads, grades and
-    activities.
+    ``sample`` loads the sample team and, with ``sample_leads``, its leads, grades,
+    activities and price list.
 
     On a database that already has users nothing is created for free: the acting user must
     exist and be active, and only an admin may load the sample team.
@@ -341,6 +360,7 @@ def initialize(
         actor = resolve_actor(session, username, source=source)
     added: list[str] = []
     leads = SampleLeads(added=0, graded=0, batch_id=None)
+    products = 0
     if sample:
         if actor.role not in MANAGES_USERS:
             raise PermissionDenied(
@@ -352,6 +372,7 @@ def initialize(
         added = load_sample_team(session, actor)
         if sample_leads:
             leads = load_sample_leads(session, actor)
+            products = load_sample_products(session, actor)
     admins = session.exec(
         select(User.username)
         .where(User.role == "admin", col(User.active).is_(True))
@@ -366,4 +387,5 @@ def initialize(
         sample_leads_graded=leads.graded,
         sample_activities_logged=leads.activities,
         sample_batch_id=leads.batch_id,
+        sample_products_added=products,
     )

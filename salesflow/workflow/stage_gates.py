@@ -8,15 +8,21 @@ A proposal note is given with ``lead advance ID --to proposal --proposal TEXT``:
 records it as a ``note`` activity on the lead and as the note of the stage change. A lead
 that entered the proposal stage before (and was moved back) has its proposal already.
 
-Quotes and contracts do not exist in salesflow yet, so their gates always report what is
-missing and those moves are refused honestly until they do.
+A quote counts for negotiation once it is sent ('salesflow quote send', which moves the
+lead there itself when the other gates are met) or accepted; for contract it must be
+accepted ('salesflow quote accept'). Contracts do not exist in salesflow yet, so the won
+gate always reports what is missing and that move is refused honestly until they do.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from salesflow.i18n import _
+
+if TYPE_CHECKING:
+    from salesflow.workflow.stage_config import StageConfig
 
 
 @dataclass(frozen=True)
@@ -38,10 +44,25 @@ class GateFacts:
 FILLABLE = frozenset({"activity", "grade", "need", "proposal"})
 
 
-def missing_items(stage: str, facts: GateFacts) -> list[tuple[str, str]]:
-    """(key, description) of everything missing to enter ``stage``."""
+def missing_items(
+    stage: str, facts: GateFacts, config: StageConfig | None = None
+) -> list[tuple[str, str]]:
+    """(key, description) of everything missing to enter ``stage``.
+
+    The won and lost gates belong to the stages flagged won and lost in ``config`` (by
+    default the stages called so), whatever their codes; the others to their stage.
+    """
     items: list[tuple[str, str]] = []
-    if stage == "contacted" and facts.activities < 1:
+    won, lost = (config.won, config.lost) if config is not None else ("won", "lost")
+    if stage == won:
+        if not facts.signed_contract:
+            items.append(
+                ("contract", _("a signed contract (salesflow contract, not available yet)"))
+            )
+    elif stage == lost:
+        if facts.lost_reason is None:
+            items.append(("reason", _("a reason (--reason)")))
+    elif stage == "contacted" and facts.activities < 1:
         items.append(("activity", _("an activity ('salesflow activity log')")))
     elif stage == "qualified":
         if facts.grade is None:
@@ -51,18 +72,12 @@ def missing_items(stage: str, facts: GateFacts) -> list[tuple[str, str]]:
     elif stage == "proposal" and not facts.proposal:
         items.append(("proposal", _("a proposal note (--proposal)")))
     elif stage == "negotiation" and not facts.sent_quote:
-        items.append(("quote", _("a sent quote (salesflow quote, not available yet)")))
+        items.append(("quote", _("a sent quote ('salesflow quote send')")))
     elif stage == "contract" and not facts.accepted_quote:
-        items.append(
-            ("accepted-quote", _("an accepted quote (salesflow quote, not available yet)"))
-        )
-    elif stage == "won" and not facts.signed_contract:
-        items.append(("contract", _("a signed contract (salesflow contract, not available yet)")))
-    elif stage == "lost" and facts.lost_reason is None:
-        items.append(("reason", _("a reason (--reason)")))
+        items.append(("accepted-quote", _("an accepted quote ('salesflow quote accept')")))
     return items
 
 
-def missing_for(stage: str, facts: GateFacts) -> list[str]:
+def missing_for(stage: str, facts: GateFacts, config: StageConfig | None = None) -> list[str]:
     """Everything missing to enter ``stage``, as people read it; empty when the gate opens."""
-    return [text for _key, text in missing_items(stage, facts)]
+    return [text for _key, text in missing_items(stage, facts, config)]

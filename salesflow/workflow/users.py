@@ -11,7 +11,19 @@ from sqlmodel import Session, col, select
 
 from salesflow.i18n import _
 from salesflow.store.models import User
-from salesflow.workflow.errors import InputError, NotFound, PermissionDenied, Refused
+from salesflow.workflow.approval_rules import (
+    ApprovalRules,
+    load_rules,
+    parse_authority,
+    percent_text,
+)
+from salesflow.workflow.errors import (
+    ConfigurationError,
+    InputError,
+    NotFound,
+    PermissionDenied,
+    Refused,
+)
 from salesflow.workflow.identity import find_user
 from salesflow.workflow.roles import LEADS_TEAMS, MANAGES_USERS, ROLES, role_label, scope_kind
 from salesflow.workflow.visibility import team_member_ids
@@ -32,6 +44,10 @@ class UserView:
     manager: str | None
     active: bool
     created_at: datetime
+    # The discount they may give without approval, as a percentage (their own, else
+    # their role's by approvals.toml; empty when the rules cannot be read).
+    discount_authority: str | None = None
+    discount_authority_own: bool = False  # set for them, not their role's
 
 
 def normalize_username(raw: str, *, field: str = "NAME") -> str:
@@ -81,6 +97,26 @@ def require_user_admin(actor: User | None) -> None:
             ),
             hint=_("Ask an admin ('salesflow user list --role admin')."),
         )
+
+
+SETS_AUTHORITY = frozenset({"admin", "director"})
+
+
+def require_authority_setter(actor: User) -> None:
+    """Only an admin or a director sets someone's discount authority."""
+    if actor.role not in SETS_AUTHORITY:
+        raise PermissionDenied(
+            _("Only an admin or a director sets discount authority; you are {role}.").format(
+                role=role_label(actor.role)
+            )
+        )
+
+
+def _authority_value(raw: str | None) -> int | None:
+    """``--discount-authority``: a percentage in basis points; ``-`` (or nothing) clears it."""
+    if raw is None or raw.strip() in {"-", ""}:
+        return None
+    return parse_authority(raw)
 
 
 def check_reporting_line(role: str, leader: User) -> None:
@@ -152,7 +188,21 @@ def add_user(
     return user
 
 
-def _view(user: User, managers: dict[int, str]) -> UserView:
+def _authority_rules() -> ApprovalRules | None:
+    """The approval rules, or ``None`` when the file is broken (users are listed anyway)."""
+    try:
+        return load_rules()
+    except ConfigurationError:
+        return None
+
+
+def _authority(user: User, rules: ApprovalRules | None) -> str | None:
+    if user.discount_authority_bp is not None:
+        return percent_text(user.discount_authority_bp)
+    return percent_text(rules.role_authority(user.role)) if rules is not None else None
+
+
+def _view(user: User, managers: dict[int, str], rules: ApprovalRules | None = None) -> UserView:
     assert user.id is not None
     return UserView(
         id=user.id,
@@ -163,6 +213,8 @@ def _view(user: User, managers: dict[int, str]) -> UserView:
         manager=managers.get(user.manager_id) if user.manager_id else None,
         active=user.active,
         created_at=user.created_at,
+        discount_authority=_authority(user, rules),
+        discount_authority_own=user.discount_authority_bp is not None,
     )
 
 
@@ -181,7 +233,8 @@ def list_users(
         statement = statement.where(col(User.id).in_(sorted(team_member_ids(session, actor.id))))
     users = session.exec(statement).all()
     names = {user.id: user.username for user in session.exec(select(User)).all() if user.id}
-    return [_view(user, names) for user in users]
+    rules = _authority_rules()
+    return [_view(user, names, rules) for user in users]
 
 
 @dataclass(frozen=True)
@@ -200,7 +253,7 @@ def whoami(session: Session, actor: User, *, source: str) -> Identity:
             names[actor.manager_id] = manager.username
     assert actor.id is not None
     return Identity(
-        user=_view(actor, names),
+        user=_view(actor, names, _authority_rules()),
         source=source,
         team_size=len(team_member_ids(session, actor.id)) - 1,
         sees=scope_kind(actor.role),
@@ -231,14 +284,26 @@ def edit_user(
     clear_manager: bool = False,
     display_name: str | None = None,
     active: bool | None = None,
+    discount_authority: str | None = None,
 ) -> EditResult:
-    """Change a user's role, manager, display name or active flag (admins only)."""
-    require_user_admin(actor)
-    if (role, manager, display_name, active) == (None, None, None, None) and not clear_manager:
+    """Change a user's role, manager, display name or active flag (admins only), or their
+    discount authority (admins and directors; ``-`` clears it back to the role's)."""
+    only_authority = (role, manager, display_name, active) == (None, None, None, None) and (
+        not clear_manager
+    )
+    if only_authority and discount_authority is None:
         raise InputError(
             _("Nothing to change."),
-            hint=_("Pass --role, --manager, --no-manager, --display-name, --active or --inactive."),
+            hint=_(
+                "Pass --role, --manager, --no-manager, --display-name, --active, --inactive "
+                "or --discount-authority."
+            ),
         )
+    if only_authority:
+        require_authority_setter(actor)
+    else:
+        require_user_admin(actor)
+    authority = _authority_value(discount_authority)
     if manager is not None and clear_manager:
         raise InputError(_("Pass either --manager or --no-manager, not both."))
     user = find_user(session, username)
@@ -248,7 +313,18 @@ def edit_user(
             hint=_("'salesflow user list' shows the users."),
         )
     assert user.id is not None
-    before = (user.role, user.manager_id, user.display_name, user.active)
+    if discount_authority is not None and user.id == actor.id:
+        raise PermissionDenied(
+            _("You cannot set your own discount authority."),
+            hint=_("Ask an admin or a director."),
+        )
+    before = (
+        user.role,
+        user.manager_id,
+        user.display_name,
+        user.active,
+        user.discount_authority_bp,
+    )
     new_role = check_role(role) if role is not None else user.role
     new_active = user.active if active is None else active
     new_name = (
@@ -290,7 +366,15 @@ def edit_user(
     user.manager_id = leader.id if leader is not None else None
     user.display_name = new_name
     user.active = new_active
+    if discount_authority is not None:
+        user.discount_authority_bp = authority
     session.add(user)
     session.flush()
-    changed = before != (user.role, user.manager_id, user.display_name, user.active)
+    changed = before != (
+        user.role,
+        user.manager_id,
+        user.display_name,
+        user.active,
+        user.discount_authority_bp,
+    )
     return EditResult(user=user, changed=changed)

@@ -83,10 +83,8 @@ def test_advancing_through_the_gates(cli: Cli, team: str) -> None:
             select(Activity.summary).where(Activity.lead_id == lead, Activity.kind == "note")
         ).all()
     assert notes == ["ERP 实施方案 v1"]
-    # Quotes do not exist yet: negotiation is refused, naming what is missing.
-    assert_refused_unchanged(
-        cli, team, base, 1, "a sent quote (salesflow quote, not available yet)"
-    )
+    # Without a sent quote, negotiation is refused, naming what is missing.
+    assert_refused_unchanged(cli, team, base, 1, "a sent quote ('salesflow quote send')")
     assert [(c.from_stage, c.to_stage) for c in changes(team, lead)] == [
         (None, "new"),  # the entry, written when the lead was added
         ("new", "contacted"),
@@ -113,6 +111,13 @@ def test_skipping_gates_is_refused(cli: Cli, team: str) -> None:
     assert_refused_unchanged(cli, team, [*base, "nowhere"], 2, "--to")
     assert_refused_unchanged(cli, team, [*base, "lost"], 1, "lead lose")
     assert_refused_unchanged(cli, team, [*base, "new"], 1, "already")
+    # --proposal only where the move enters the proposal stage: never silently dropped,
+    # never a contact that did not happen.
+    log_first_contact = ["--as", "li.na", "--no-input", "activity", "log", str(lead)]
+    assert cli(*log_first_contact, "-k", "call", "-s", "hi", "--next-action", "x").exit_code == 0
+    assert_refused_unchanged(
+        cli, team, [*base, "contacted", "--proposal", "just a thought"], 2, "--proposal"
+    )
 
 
 def test_lose_reopen_and_history(cli: Cli, team: str) -> None:
@@ -128,6 +133,8 @@ def test_lose_reopen_and_history(cli: Cli, team: str) -> None:
     saved = stage_of(team, lead)
     assert (saved.stage, saved.lost_reason, saved.competitor) == ("lost", "competitor", "金蝶")
     assert saved.closed_at is not None
+    # A closed lead has no next step left to chase.
+    assert (saved.next_step_date, saved.next_step_action) == (None, None)
     advance = ["--as", "li.na", "--no-input", "lead", "advance", str(lead)]
     assert_refused_unchanged(cli, team, advance, 1, "reopen it first")
     assert_refused_unchanged(cli, team, [*lose, "--reason", "price"], 1, "reopen it first")
@@ -162,6 +169,8 @@ def test_moving_back_needs_a_note(cli: Cli, team: str) -> None:
     to_proposal(cli, lead)
     back = ["--as", "li.na", "--no-input", "lead", "advance", str(lead), "--to", "contacted"]
     assert_refused_unchanged(cli, team, back, 2, "--note")
+    # A proposal on a move backwards would be dropped: refused instead.
+    assert_refused_unchanged(cli, team, [*back, "--note", "n", "--proposal", "p"], 2, "--proposal")
     run(cli, "li.na", "advance", str(lead), "--to", "contacted", "--note", "需求变了")
     last = changes(team, lead)[-1]
     assert (last.from_stage, last.to_stage, last.note) == ("proposal", "contacted", "需求变了")

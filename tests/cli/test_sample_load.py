@@ -28,12 +28,18 @@ def sample_activities() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def sample_products() -> list[dict[str, str]]:
+    with (SAMPLE / "products.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 def test_sample_loads_leads_and_grades_once(cli: Cli, db_url: str) -> None:
     result = cli("init", "--sample")
     assert result.exit_code == 0, result.stderr
     assert "Imported 240 sample leads" in result.stderr
     assert "graded 172" in result.stderr
     assert f"logged {len(sample_activities())} activities" in result.stderr
+    assert f"Added {len(sample_products())} products to the price list." in result.stderr
     leads = json.loads(cli("lead", "list", "--all", "--limit", "1000", "-f", "json").stdout)
     assert len(leads) == 240
     assert {lead["stage"] for lead in leads} == {
@@ -58,6 +64,8 @@ def test_sample_loads_leads_and_grades_once(cli: Cli, db_url: str) -> None:
     mine = json.loads(cli("--as", "li.na", "lead", "list", "--limit", "1000", "-f", "json").stdout)
     assert mine
     assert {lead["owner"] for lead in mine} == {"li.na"}
+    products = json.loads(cli("product", "list", "--all", "-n", "1000", "-f", "json").stdout)
+    assert sorted(p["sku"] for p in products) == sorted(p["sku"] for p in sample_products())
     # Loading again changes nothing.
     before = snapshot(db_url)
     again = cli("init", "--sample")
@@ -184,3 +192,10 @@ def test_the_activity_file_is_read_as_local_time_and_moved(tmp_path: Path) -> No
     assert row["occurred_at"] == datetime(2026, 11, 22, 10, 30).astimezone().astimezone(UTC)
     assert row["next_date"] == date(2026, 11, 23)
     assert (row["user_id"], row["kind"], row["outcome"]) == (3, "wechat", None)
+
+
+def test_the_sample_team_alone_has_no_price_list(cli: Cli, db_url: str) -> None:
+    result = cli("init", "--sample-team")
+    assert result.exit_code == 0, result.stderr
+    assert "price list" not in result.stderr
+    assert json.loads(cli("product", "list", "--all", "-f", "json").stdout) == []

@@ -108,7 +108,14 @@ def test_json_is_data_only(cli: Cli, team: str, ids: dict[str, int]) -> None:
         "rep",
         30,
     )
-    assert list(data["sections"]) == ["overdue", "due_today", "no_next_step", "cadence", "stale"]
+    assert list(data["sections"]) == [
+        "overdue",
+        "due_today",
+        "no_next_step",
+        "cadence",
+        "stale",
+        "expiring_quotes",
+    ]
     overdue = data["sections"]["overdue"]
     assert overdue["total"] == 2
     first = overdue["items"][0]
@@ -284,3 +291,44 @@ def test_help_explains_the_two_as_options(cli: Cli) -> None:
     assert "salesflow --as USER today" in text
     for option in ("--date", "--format", "--ics", "--stale-days", "--limit"):
         assert option in text
+
+
+def test_waiting_approvals_and_expiring_quotes(cli: Cli, team: str) -> None:
+    from tests.quotes import Item, make_quote
+    from tests.workflow.test_lead_views import add
+
+    lead = add(team, "li.na", company="审批议程有限公司", source="website")
+    make_quote(team, lead, [Item("SKU-1", discount_bp=1500)], payment_terms="net-30")
+    make_quote(
+        team,
+        lead,
+        [Item("SKU-2")],
+        number="Q-2026-0002",
+        valid_until=date.today() + timedelta(days=2),
+        status="sent",
+    )
+    submitted = cli("--as", "li.na", "quote", "submit", "Q-2026-0001")
+    assert submitted.exit_code == 0, submitted.stderr
+    out = today(cli, "wang.qiang")
+    assert "Approvals waiting for you (2)" in out
+    assert "discount 15%" in out
+    assert "审批议程有限公司" in out
+    result = cli("--as", "wang.qiang", "today", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    waiting = data["sections"]["approvals"]
+    assert waiting["total"] == 2
+    assert [item["kind"] for item in waiting["items"]] == ["discount", "payment-terms"]
+    assert waiting["items"][0]["requested_by"] == "li.na"
+    assert waiting["items"][0]["days_waiting"] == 0
+    assert (
+        "approvals"
+        not in json.loads(cli("--as", "li.na", "today", "-f", "json").stdout)["sections"]
+    )
+    mine = json.loads(cli("--as", "li.na", "today", "-f", "json").stdout)["sections"]
+    assert [item["quote"] for item in mine["expiring_quotes"]["items"]] == ["Q-2026-0002"]
+    assert mine["expiring_quotes"]["items"][0]["days_left"] == 2
+    assert "Quotes expiring within 3 days (1)" in today(cli, "li.na")
+    csv_out = cli("--as", "wang.qiang", "today", "-f", "csv").stdout
+    assert "approvals," in csv_out
+    assert "### Approvals waiting for you (2)" in today(cli, "wang.qiang", "-f", "markdown")

@@ -93,3 +93,56 @@ def test_director_may_report_to_a_director(cli: Cli, team: str) -> None:
     assert cli("user", "add", "vp", "--role", "director").exit_code == 0
     assert cli("user", "edit", "zhao.min", "--manager", "vp").exit_code == 0
     assert _users(cli)["zhao.min"]["manager"] == "vp"
+
+
+def test_discount_authority_is_set_and_cleared(cli: Cli, team: str) -> None:
+    assert _users(cli)["li.na"]["discount_authority"] == "10%"
+    result = cli("--as", "zhao.min", "user", "edit", "li.na", "--discount-authority", "15%")
+    assert result.exit_code == 0, result.stderr
+    assert _users(cli)["li.na"]["discount_authority"] == "15%"
+    assert cli("user", "edit", "li.na", "--discount-authority", "12.5").exit_code == 0
+    me = json.loads(cli("--as", "li.na", "user", "whoami", "-f", "json").stdout)
+    assert me["discount_authority"] == "12.5%"
+    lines = json.loads(cli("audit", "list", "--entity", "users", "-f", "json").stdout)
+    assert ("discount_authority_bp", "1500", "1250") in {
+        (line["field"], line["old_value"], line["new_value"]) for line in lines
+    }
+    assert cli("user", "edit", "li.na", "--discount-authority", "-").exit_code == 0
+    assert _users(cli)["li.na"]["discount_authority"] == "10%"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needle"),
+    [
+        (
+            ["--as", "wang.qiang", "user", "edit", "li.na", "--discount-authority", "15%"],
+            1,
+            "Only an admin or a director",
+        ),
+        (
+            [
+                "--as",
+                "zhao.min",
+                "user",
+                "edit",
+                "li.na",
+                "--inactive",
+                "--discount-authority",
+                "5",
+            ],
+            1,
+            "Only an admin",
+        ),
+        (
+            ["--as", "zhao.min", "user", "edit", "zhao.min", "--discount-authority", "5%"],
+            1,
+            "your own",
+        ),
+        (["user", "edit", "li.na", "--discount-authority", "120%"], 2, "--discount-authority"),
+        (["user", "edit", "li.na", "--discount-authority", "abc"], 2, "--discount-authority"),
+    ],
+)
+def test_bad_discount_authority_changes_nothing(
+    cli: Cli, team: str, args: list[str], code: int, needle: str
+) -> None:
+    assert_refused_unchanged(cli, team, args, code, needle)

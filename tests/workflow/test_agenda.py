@@ -117,6 +117,7 @@ def test_each_section_holds_exactly_its_leads(team: str, ids: dict[str, int]) ->
         "no_next_step",
         "cadence",
         "stale",
+        "expiring_quotes",
     ]
     assert members(result, "overdue") == [ids["late5"], ids["late1"]]
     assert members(result, "due_today") == [ids["today"]]
@@ -130,6 +131,7 @@ def test_each_section_holds_exactly_its_leads(team: str, ids: dict[str, int]) ->
         "no_next_step": 1,
         "cadence": 3,
         "stale": 3,
+        "expiring_quotes": 0,
     }
     assert not result.empty
 
@@ -249,3 +251,37 @@ def test_the_registry_names_each_section_once() -> None:
     keys = [key for key, _function in SECTIONS]
     assert len(keys) == len(set(keys))
     assert keys[:2] == ["overdue", "due_today"]
+
+
+def test_quote_sections(team: str, ids: dict[str, int]) -> None:
+    from tests.quotes import Item, make_quote
+
+    def quote(number: str, days: int, status: str = "draft", lead: str = "late5") -> int:
+        return make_quote(
+            team,
+            ids[lead],
+            [Item("SKU-1")],
+            number=number,
+            status=status,
+            valid_until=DAY + timedelta(days=days),
+        )
+
+    quote("Q-2026-0001", 3)
+    quote("Q-2026-0002", 0, "sent")
+    quote("Q-2026-0003", 4)  # not within three days
+    quote("Q-2026-0004", -1)  # already expired
+    quote("Q-2026-0005", 1, "accepted")  # closed
+    quote("Q-2026-0006", 2, lead="colleague")  # someone else's
+    result = agenda(team, "li.na")
+    section = result.section("expiring_quotes")
+    assert section is not None
+    assert [(i.quote, i.days_left, i.status) for i in section.items] == [
+        ("Q-2026-0002", 0, "sent"),
+        ("Q-2026-0001", 3, "draft"),
+    ]
+    assert result.section("approvals") is None  # a rep decides nothing
+    manager = agenda(team, "wang.qiang")
+    approvals = manager.section("approvals")
+    assert approvals is not None
+    assert approvals.total == 0
+    assert agenda(team, "boss").section("approvals") is None  # admins do not decide

@@ -36,7 +36,7 @@ def test_gates_list_everything_missing() -> None:
     assert missing_for("qualified", GateFacts(grade="A", need="  ")) != []
     assert "proposal" in missing_for("proposal", empty)[0]
     assert missing_for("proposal", GateFacts(proposal=True)) == []
-    assert "not available yet" in missing_for("negotiation", empty)[0]
+    assert "quote send" in missing_for("negotiation", empty)[0]
     assert "quote" in missing_for("contract", empty)[0]
     assert "contract" in missing_for("won", empty)[0]
     assert missing_for("lost", empty) != []
