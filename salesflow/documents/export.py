@@ -129,8 +129,14 @@ def export_quote(
     version: int | None = None,
     lang: str | None = None,
     force: bool = False,
+    draft: bool = False,
 ) -> DocumentExport:
-    """Render quote ``number`` to the file ``to`` and audit the export."""
+    """Render quote ``number`` to the file ``to`` and audit the export.
+
+    A draft or pending quote is not an offer a customer may hold us to: it is exported
+    only with ``draft``, and then its title says it is a draft.
+    """
+    from salesflow.documents.layout import UNAPPROVED
     from salesflow.store.audit import record_event
     from salesflow.workflow.quote_documents import parse_language, quote_document
 
@@ -139,6 +145,16 @@ def export_quote(
     target = to.expanduser().absolute()
     check_target(target, force=force)
     doc = quote_document(session, actor, number, version, settings=settings, lang=asked)
+    if doc.status in UNAPPROVED and not draft:
+        raise Refused(
+            _(
+                "Quote {number} v{version} is {status}: only an approved quote goes to a customer."
+            ).format(number=doc.number, version=doc.version, status=doc.status_label),
+            hint=_(
+                "Submit it for approval ('salesflow quote submit {number}'), or pass --draft "
+                "for a copy marked as a draft, for review."
+            ).format(number=doc.number),
+        )
     data, font = render(doc, fmt, settings)
     check_target(target, force=force)  # again: rendering a long PDF takes a moment
     record_event(

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from salesflow.workflow.money import percent_text
+
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "title": "报价单",
+        "draft_mark": "（草稿，非正式报价）",
         "number": "报价单号",
         "version": "版本",
         "date": "报价日期",
@@ -36,7 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
         "net": "未税金额",
         "tax": "税额",
         "total": "价税合计",
-        "subtotal": "小计",
+        "subtotal": "折前金额合计",
         "discount_total": "折扣",
         "quote_discount": "整单折扣 {rate}",
         "net_total": "未税合计",
@@ -54,6 +57,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "Quotation",
+        "draft_mark": " (DRAFT, not an offer)",
         "number": "Quote no.",
         "version": "Version",
         "date": "Date",
@@ -78,7 +82,7 @@ LABELS: dict[str, dict[str, str]] = {
         "net": "Net",
         "tax": "Tax amt",
         "total": "Total",
-        "subtotal": "Subtotal",
+        "subtotal": "Subtotal before discounts",
         "discount_total": "Discount",
         "quote_discount": "Quote discount {rate}",
         "net_total": "Net total",
@@ -126,10 +130,7 @@ def quantity(milli: int) -> str:
 
 def percent(bp: int) -> str:
     """Basis points as a percentage: 1300 -> 13%, 1250 -> 12.5%, 5 -> 0.05%."""
-    whole, rest = divmod(bp, 100)
-    if rest == 0:
-        return f"{whole}%"
-    return f"{whole}." + f"{rest:02d}".rstrip("0") + "%"
+    return percent_text(bp)
 
 
 def discount(bp: int) -> str:

@@ -41,12 +41,18 @@ class Layout:
     terms: list[tuple[str, str]]
 
 
+UNAPPROVED = frozenset({"draft", "pending"})
+
+
 def _present(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(label, value) for label, value in pairs if value]
 
 
 def layout(doc: QuoteDocument) -> Layout:
     words = labels(doc.lang)
+    if doc.status in UNAPPROVED:
+        # A draft exported for internal review says so in its title.
+        words = {**words, "title": words["title"] + words["draft_mark"]}
     company = doc.company
     company_lines = _present(
         [

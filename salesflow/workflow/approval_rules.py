@@ -32,6 +32,7 @@ from typing import Any
 from salesflow.i18n import _
 from salesflow.workflow.errors import ConfigurationError, InputError, PermissionDenied
 from salesflow.workflow.glossary import PAYMENT_TERMS, label
+from salesflow.workflow.money import percent_text
 from salesflow.workflow.roles import ROLES, role_label
 
 APPROVALS_FILE = "approvals.toml"
@@ -96,14 +97,6 @@ def approvals_needed(
     if payment_terms not in rules.standard_terms:
         needs.append(Need("payment-terms", rules.terms_approver, detail=payment_terms))
     return tuple(needs)
-
-
-def percent_text(bp: int | None) -> str:
-    """Basis points as people read a percentage: 1000 -> 10%, 1250 -> 12.5%, 1001 -> 10.01%."""
-    if bp is None:
-        return ""
-    whole, rest = divmod(bp, 100)
-    return f"{whole}%" if rest == 0 else f"{whole}.{rest:02d}".rstrip("0") + "%"
 
 
 def parse_authority(raw: str, *, field: str = "--discount-authority") -> int:

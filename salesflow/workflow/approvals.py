@@ -40,12 +40,11 @@ from salesflow.workflow.approval_rules import (
     asked_text,
     check_may_decide,
     load_rules,
-    percent_text,
 )
 from salesflow.workflow.errors import InputError, NotFound, PermissionDenied, Refused
 from salesflow.workflow.glossary import APPROVAL_STATUSES, QUOTE_STATUSES, label, parse_code
 from salesflow.workflow.lead_access import lead_for_update
-from salesflow.workflow.money import yuan_text
+from salesflow.workflow.money import percent_text, yuan_text
 from salesflow.workflow.quote_numbers import parse_number
 from salesflow.workflow.roles import SEES_EVERYTHING, role_label
 from salesflow.workflow.visibility import scope_for
@@ -135,7 +134,18 @@ def _current_quote(session: Session, actor: User, raw: str) -> tuple[Quote, Lead
         lead = lead_for_update(session, actor, quote.lead_id)
     except NotFound:
         raise missing from None
+    # Changes to a quote lock its lead first: now the current version is stable.
+    session.expire(quote)
+    quote = session.exec(
+        select(Quote)
+        .where(Quote.number == number, col(Quote.superseded_at).is_(None))
+        .order_by(col(Quote.version).desc())
+    ).first()
+    if quote is None:
+        raise missing
     session.refresh(quote, with_for_update=True)
+    if quote.owner_id != lead.owner_id:
+        quote.owner_id = lead.owner_id
     return quote, lead
 
 
@@ -173,6 +183,9 @@ def submit_quote(
                 number=quote.number
             ),
         )
+    # The discount is checked against the authority of the lead's current owner (the
+    # quote follows its lead: _current_quote brought its owner up to date), or of the
+    # submitter for an unassigned lead.
     owner = session.get(User, quote.owner_id) if quote.owner_id is not None else None
     authority = authority_of(rules, owner or actor)
     needs = approvals_needed(
@@ -513,7 +526,12 @@ def list_approvals(
             )
         order = [col(Approval.requested_at).desc(), col(Approval.id).desc()]
     elif mine:
-        statement = statement.where(col(Approval.requested_by_id) == actor.id)
+        # Only on leads the actor still sees: a rep whose lead went to a colleague no
+        # longer reads that quote through the requests they once made.
+        statement = statement.where(
+            col(Approval.requested_by_id) == actor.id,
+            scope_for(session, actor).owner_clause(col(Lead.owner_id)),
+        )
         order = [col(Approval.requested_at).desc(), col(Approval.id).desc()]
     else:
         where = decidable_by(session, actor, rules, waiting=code in (None, "pending"))

@@ -104,6 +104,9 @@ def assign_lead(session: Session, actor: User, lead_id: int, to: str) -> AssignR
     lead.owner_id = target_id
     lead.updated_at = datetime.now(UTC)
     session.add(lead)
+    from salesflow.workflow.quotes import follow_lead_owner
+
+    follow_lead_owner(session, lead)
     others = select(Lead.id).where(
         Lead.customer_id == customer.id,
         Lead.id != lead.id,

@@ -26,6 +26,9 @@ def parse_amount(raw: str, *, field: str = "--amount") -> int:
         unit = _UNITS[text[-1].lower()]
         text = text[:-1]
     try:
+        # Plain digits and one point only: Decimal would also take 1e3, Infinity or NaN.
+        if not re.fullmatch(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)", text):
+            raise InvalidOperation
         yuan = Decimal(text) * unit
     except InvalidOperation:
         yuan = Decimal("NaN")
@@ -55,3 +58,12 @@ def yuan_text(fen: int | None) -> str | None:
     if fen is None:
         return None
     return f"{Decimal(fen) / 100:.2f}"
+
+
+def percent_text(bp: int | None) -> str:
+    """Basis points as people read a percentage: 1000 -> 10%, 1250 -> 12.5%, 1001 -> 10.01%,
+    0 -> 0% (discounts, tax rates, authorities: one rule everywhere)."""
+    if bp is None:
+        return ""
+    whole, rest = divmod(bp, 100)
+    return f"{whole}%" if rest == 0 else f"{whole}." + f"{rest:02d}".rstrip("0") + "%"

@@ -45,7 +45,7 @@ from salesflow.store.audit import record_event
 from salesflow.store.models import Product, User
 from salesflow.store.types import utcnow
 from salesflow.workflow.errors import FieldError, InputError, NotFound, PermissionDenied, Refused
-from salesflow.workflow.money import format_yuan, parse_amount
+from salesflow.workflow.money import format_yuan, parse_amount, percent_text
 from salesflow.workflow.roles import role_label
 
 MAX_SKU = 64
@@ -187,10 +187,7 @@ def parse_tax_rate(raw: str | None, *, field: str = "--tax-rate") -> int:
 
 def format_tax_rate(bp: int) -> str:
     """1300 -> "13%", 650 -> "6.5%", 0 -> "0%"."""
-    whole, rest = divmod(bp, 100)
-    if rest == 0:
-        return f"{whole}%"
-    return f"{whole}.{rest:02d}".rstrip("0") + "%"
+    return percent_text(bp)
 
 
 _YES = frozenset({"yes", "y", "true", "1", "active", "是", "启用", "有效", "在售", "on"})

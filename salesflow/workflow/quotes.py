@@ -322,7 +322,12 @@ def quote_for_reading(
 
 
 def quote_for_update(session: Session, actor: User, raw: str) -> tuple[Quote, Lead]:
-    """The current version, locked, on a lead the actor may change."""
+    """The current version, locked, on a lead the actor may change.
+
+    Every change to a quote locks its lead first, so once the lead is locked the current
+    version is looked up again: a revision that finished meanwhile is seen, never edited
+    over. The quote follows its lead's current owner.
+    """
     number = parse_number(raw)
     quote = _find(session, number, None)
     try:
@@ -332,8 +337,32 @@ def quote_for_update(session: Session, actor: User, raw: str) -> tuple[Quote, Le
             _("No quote {number}.").format(number=number),
             hint=_("'salesflow quote list' shows the quotes you can see."),
         ) from None
+    session.expire(quote)
+    quote = _find(session, number, None)
     session.refresh(quote, with_for_update=True)
+    if quote.owner_id != lead.owner_id:
+        quote.owner_id = lead.owner_id
     return quote, lead
+
+
+def follow_lead_owner(session: Session, lead: Lead) -> int:
+    """Give the lead's open quotes (current versions not yet accepted or rejected) to its
+    owner, after the lead was assigned; returns how many changed."""
+    quotes = session.exec(
+        select(Quote).where(
+            Quote.lead_id == lead.id,
+            col(Quote.superseded_at).is_(None),
+            col(Quote.status).not_in(("accepted", "rejected")),
+        )
+    ).all()
+    changed = 0
+    for quote in quotes:
+        if quote.owner_id != lead.owner_id:
+            quote.owner_id = lead.owner_id
+            quote.updated_at = utcnow()
+            session.add(quote)
+            changed += 1
+    return changed
 
 
 def _status_name(code: str) -> str:

@@ -15,7 +15,6 @@ from salesflow.workflow.approval_rules import (
     ApprovalRules,
     load_rules,
     parse_authority,
-    percent_text,
 )
 from salesflow.workflow.errors import (
     ConfigurationError,
@@ -25,6 +24,7 @@ from salesflow.workflow.errors import (
     Refused,
 )
 from salesflow.workflow.identity import find_user
+from salesflow.workflow.money import percent_text
 from salesflow.workflow.roles import LEADS_TEAMS, MANAGES_USERS, ROLES, role_label, scope_kind
 from salesflow.workflow.visibility import team_member_ids
 

@@ -336,3 +336,35 @@ def test_json_is_data_only(cli: Cli, team: str) -> None:
     assert row["requested_by"] == "li.na"
     assert row["days_waiting"] == 0
     assert assert_one_line_error is not None
+
+
+def test_a_reassigned_lead_takes_its_quote_and_requests_along(cli: Cli, team: str) -> None:
+    # A manager quotes 5% on his own lead, then gives the lead to a rep.
+    lead = lead_of(team, "wang.qiang")
+    quote_id = make_quote(team, lead, [Item("SKU-1", discount_bp=500)])
+    assert cli("--as", "wang.qiang", "lead", "assign", str(lead), "--to", "li.na").exit_code == 0
+    assert quote_row(team, quote_id).owner_id == user_id(team, "li.na")
+    # The rep cannot slip 19% through on the manager's authority: it goes to a manager.
+    edit = ["--as", "li.na", "quote", "edit", "Q-2026-0001", "--line", "SKU-1:1::19%"]
+    assert cli(*edit).exit_code == 0
+    (approval,) = submit(cli)
+    assert approvals_of(team, quote_id)[0].required_role == "manager"
+    assert [row["id"] for row in listed(cli, "li.na", "--mine")] == [approval]
+    # Once the lead is someone else's, the rep no longer reads it through her request.
+    assert (
+        cli("--as", "wang.qiang", "lead", "assign", str(lead), "--to", "zhang.wei").exit_code == 0
+    )
+    assert listed(cli, "li.na", "--mine") == []
+    assert quote_row(team, quote_id).owner_id == user_id(team, "zhang.wei")
+
+
+def user_id(url: str, username: str) -> int:
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session:
+            found = find_user(session, username)
+            assert found is not None
+            assert found.id is not None
+            return found.id
+    finally:
+        engine.dispose()

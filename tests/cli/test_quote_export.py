@@ -93,7 +93,7 @@ def quoted(cli: Cli, team: str, company: Path) -> int:
     """li.na's lead with quote Q-2026-0001 v1 (three lines, 3% off the whole quote)."""
     lead_id = add_lead(cli, "li.na", CUSTOMER)
     _products(team)
-    make_quote(team, lead_id, ITEMS, discount_bp=300, payment_terms="net-30")
+    make_quote(team, lead_id, ITEMS, discount_bp=300, payment_terms="net-30", status="sent")
     return lead_id
 
 
@@ -208,7 +208,7 @@ def test_long_pdf_breaks_pages_with_footer(
 ) -> None:
     lead_id = add_lead(cli, "li.na", CUSTOMER)
     items = [Item(f"SF-{n:03d}", 1000 + n, None, 0) for n in range(1, 51)]
-    make_quote(team, lead_id, items)
+    make_quote(team, lead_id, items, status="approved")
     target = tmp_path / "long.pdf"
     result = export(cli, "Q-2026-0001", "--to", str(target))
     assert result.exit_code == 0, result.stderr
@@ -224,7 +224,7 @@ def test_english_customer_gets_an_english_document(
     cli: Cli, team: str, company: Path, tmp_path: Path
 ) -> None:
     lead_id = add_lead(cli, "li.na", "Acme Trading Ltd", contact="John Smith")
-    make_quote(team, lead_id, [Item("SF-CRM", 1000, None, 0)])
+    make_quote(team, lead_id, [Item("SF-CRM", 1000, None, 0)], status="approved")
     target = tmp_path / "q.md"
     assert export(cli, "Q-2026-0001", "--to", str(target)).exit_code == 0
     body = target.read_text(encoding="utf-8")
@@ -239,7 +239,7 @@ def test_english_customer_gets_an_english_document(
 
 def test_english_pdf(cli: Cli, team: str, company: Path, tmp_path: Path, pdf_tools: None) -> None:
     lead_id = add_lead(cli, "li.na", "Acme Trading Ltd", contact="John Smith")
-    make_quote(team, lead_id, [Item("SF-CRM", 1000, None, 0)])
+    make_quote(team, lead_id, [Item("SF-CRM", 1000, None, 0)], status="approved")
     target = tmp_path / "q.pdf"
     assert export(cli, "Q-2026-0001", "--to", str(target)).exit_code == 0
     flat = re.sub(r"\s+", "", pdf_text(target))
@@ -249,7 +249,7 @@ def test_english_pdf(cli: Cli, team: str, company: Path, tmp_path: Path, pdf_too
 
 
 def test_version_option_and_audit(cli: Cli, quoted: int, team: str, tmp_path: Path) -> None:
-    make_quote(team, quoted, [Item("SF-SVC", 2000, None, 0)], version=2)
+    make_quote(team, quoted, [Item("SF-SVC", 2000, None, 0)], version=2, status="approved")
     old, new = tmp_path / "v1.md", tmp_path / "v2.md"
     assert export(cli, "Q-2026-0001", "--to", str(old), "--version", "1").exit_code == 0
     assert export(cli, "Q-2026-0001", "--to", str(new)).exit_code == 0
@@ -381,3 +381,20 @@ def test_config_show_lists_unset_company_settings(cli: Cli) -> None:
     assert shown["company_name"] == {"setting": "company_name", "value": "", "source": "unset"}
     assert shown["pdf_font"]["source"] == "unset"
     assert "not set" in cli("config", "show").stdout
+
+
+def test_a_draft_goes_out_only_marked_as_one(
+    cli: Cli, quoted: int, team: str, tmp_path: Path
+) -> None:
+    make_quote(team, quoted, [Item("SF-SVC", 2000, None, 0)], version=2, status="draft")
+    target = tmp_path / "draft.md"
+    args = ["--as", "li.na", "quote", "export", "Q-2026-0001", "--to", str(target)]
+    assert_refused_unchanged(cli, team, args, 1, "only an approved quote")
+    assert not target.exists()
+    result = cli(*args, "--draft")
+    assert result.exit_code == 0, result.stderr
+    assert "报价单（草稿，非正式报价）" in target.read_text(encoding="utf-8")
+    # An approved (here: sent) version carries no mark.
+    sent = tmp_path / "sent.md"
+    assert export(cli, "Q-2026-0001", "--version", "1", "--to", str(sent)).exit_code == 0
+    assert "草稿" not in sent.read_text(encoding="utf-8")

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, timedelta
 
 from sqlalchemy import create_engine
 from sqlmodel import Session, col, select
 
+from salesflow.store.audit import set_actor
+from salesflow.store.database import open_workspace
 from salesflow.store.models import Approval, Lead, Quote, QuoteLine
+from salesflow.workflow.identity import find_user
+from salesflow.workflow.quotes import QuoteChanges, revise_quote
 from tests.cli.test_lead_stages import add_lead, run, stage_of, to_proposal
 from tests.duplicate_data import reading
 from tests.helpers import Cli, assert_refused_unchanged
@@ -289,3 +294,54 @@ def test_show_and_list(cli: Cli, team: str) -> None:
     assert json.loads(quote(cli, "li.na", "list", "--owner", "li.na", "--format", "json"))
     csv_text = quote(cli, "li.na", "list", "--format", "csv")
     assert csv_text.splitlines()[0].startswith("number,version")
+
+
+def test_percentages_read_as_written(cli: Cli, team: str) -> None:
+    products(team)
+    lead = add_lead(cli, "li.na", "杭州云栖科技有限公司")
+    drafted = cli(
+        "--as", "li.na", "--no-input", "quote", "new", str(lead),
+        "--line", "ERP-STD:1::10%", "--line", "SVC-DAY:1", "--discount", "20",
+    )  # fmt: skip
+    assert drafted.exit_code == 0, drafted.stderr
+    # 10% on the line, then 20% on the whole: 28% below list at most.
+    assert "discount of up to 28% below list" in drafted.stderr
+    shown = quote(cli, "li.na", "show", drafted.stdout.strip())
+    assert "whole quote 20%" in shown
+    assert " 10% " in shown
+    assert " 1% " not in shown
+
+
+def _revise_in_thread(url: str, out: list[str]) -> None:
+    workspace = open_workspace(url)
+    try:
+        with workspace.session(write=True) as session:
+            actor = find_user(session, "li.na")
+            assert actor is not None
+            set_actor(session, actor.id)
+            result = revise_quote(session, actor, "Q-2026-0001", QuoteChanges(discount="3%"))
+        out.append(f"v{result.version}")
+    except Exception as exc:  # the test reports whatever went wrong
+        out.append(repr(exc))
+    finally:
+        workspace.dispose()
+
+
+def test_two_revisions_at_once_make_two_versions(cli: Cli, team: str) -> None:
+    products(team)
+    lead = add_lead(cli, "li.na", "杭州云栖科技有限公司")
+    quote(cli, "li.na", "new", str(lead), "--line", "ERP-STD:1")
+    out: list[str] = []
+    threads = [threading.Thread(target=_revise_in_thread, args=(team, out)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # The second waits for the first and revises what is current then: v3, not v2 again.
+    assert sorted(out) == ["v2", "v3"], out
+    listed = json.loads(quote(cli, "li.na", "list", "--all-versions", "-f", "json"))
+    assert sorted((q["version"], q["current"]) for q in listed) == [
+        (1, False),
+        (2, False),
+        (3, True),
+    ]

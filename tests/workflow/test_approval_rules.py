@@ -15,9 +15,9 @@ from salesflow.workflow.approval_rules import (
     load_rules,
     parse_authority,
     parse_rules,
-    percent_text,
 )
 from salesflow.workflow.errors import ConfigurationError, InputError, PermissionDenied
+from salesflow.workflow.money import percent_text
 
 RULES = default_rules()
 

@@ -146,7 +146,9 @@ def test_amounts_are_exact_fen(raw: str, fen: int) -> None:
     assert parse_amount(raw) == fen
 
 
-@pytest.mark.parametrize("raw", ["-5", "abc", "", "1e400", "nan", "inf", "99999999999999"])
+@pytest.mark.parametrize(
+    "raw", ["-5", "abc", "", "1e400", "1e3", "nan", "inf", "99999999999999", "1.2.3"]
+)
 def test_bad_amounts_name_the_field(raw: str) -> None:
     with pytest.raises(InputError, match="--amount"):
         parse_amount(raw)

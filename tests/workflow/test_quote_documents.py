@@ -135,7 +135,7 @@ def test_number_formats() -> None:
 
 def test_layout_lists_discounts_only_when_there_are_some() -> None:
     plain = layout(document())
-    assert [label for label, _value in plain.totals] == ["小计", "税额合计"]
+    assert [label for label, _value in plain.totals] == ["折前金额合计", "税额合计"]
     assert plain.capitals == ("大写金额", "人民币壹佰陆拾玖元伍角")
     discounted = layout(document(discount_fen=5_00, discount_bp=300))
     assert ("折扣", "-5.00") in discounted.totals

@@ -29,8 +29,8 @@ def submit(
         str, typer.Argument(metavar="QUOTE", help=_("The quote number, e.g. Q-2026-0001."))
     ],
 ) -> None:
-    from salesflow.workflow.approval_rules import percent_text
     from salesflow.workflow.approvals import submit_quote
+    from salesflow.workflow.money import percent_text
     from salesflow.workflow.roles import role_label
 
     with context.acting(write=True) as (session, actor):

@@ -58,6 +58,16 @@ def export(
         bool,
         typer.Option("--force", help=_("Replace the file if it exists.")),
     ] = False,
+    draft: Annotated[
+        bool,
+        typer.Option(
+            "--draft",
+            help=_(
+                "Export a draft or pending quote too, its title marked as a draft "
+                "(not an offer), for review."
+            ),
+        ),
+    ] = False,
 ) -> None:
     from salesflow.documents.export import check_target, export_quote, format_for
     from salesflow.workflow.quote_documents import parse_language
@@ -77,6 +87,7 @@ def export(
             version=version,
             lang=lang,
             force=force,
+            draft=draft,
         )
     print(result.path)
     sys.stdout.flush()

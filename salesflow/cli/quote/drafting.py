@@ -82,9 +82,16 @@ NotesOption = Annotated[
 
 
 def _percent(bp: int) -> str:
-    from decimal import Decimal
+    from salesflow.workflow.money import percent_text
 
-    return f"{Decimal(bp) / 100:f}".rstrip("0").rstrip(".") + "%"
+    return percent_text(bp)
+
+
+def _minus_yuan(fen: int) -> str:
+    """A discount amount as taken off: -¥1,200.00 (nothing when there is none)."""
+    from salesflow.workflow.money import format_yuan
+
+    return f"-{format_yuan(fen)}" if fen else ""
 
 
 def _quantity(milli: int) -> str:
@@ -353,7 +360,10 @@ def edit(
     version: Annotated[
         int | None,
         typer.Option(
-            "--version", metavar="N", help=_("The version meant (must be the current one).")
+            "--version",
+            metavar="N",
+            min=1,
+            help=_("The version meant (must be the current one)."),
         ),
     ] = None,
     lines: LinesOption = None,
@@ -474,6 +484,7 @@ def line_columns() -> list[Column]:
         Column("unit_price_fen", _("Unit price"), justify="right", show=format_yuan),
         Column("discount_bp", _("Discount"), justify="right", show=_percent),
         Column("subtotal_fen", _("Subtotal"), justify="right", show=format_yuan),
+        Column("discount_fen", _("Discount amount"), justify="right", show=_minus_yuan),
         Column("tax_fen", _("Tax"), justify="right", show=format_yuan),
         Column("total_fen", _("Total"), justify="right", show=format_yuan),
     ]
@@ -567,7 +578,10 @@ def show(
     version: Annotated[
         int | None,
         typer.Option(
-            "--version", metavar="N", help=_("Show this version (default: the current one).")
+            "--version",
+            metavar="N",
+            min=1,
+            help=_("Show this version (default: the current one)."),
         ),
     ] = None,
     fmt: FormatOption = OutputFormat.table,
