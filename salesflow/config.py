@@ -14,6 +14,8 @@ Each setting is resolved from the first source that provides it:
   ``company_phone``, ``company_email``, ``company_tax_id`` (统一社会信用代码) and
   ``company_bank_account`` (bank and account number as one line), from the config file
   only; a document needs at least ``company_name``;
+* the contract terms template (``contract new``): ``contract_template`` in the config
+  file, a path to a Jinja2 text template, else the one shipped with salesflow;
 * the font for PDF documents: ``SALESFLOW_PDF_FONT``, else ``pdf_font`` in the config
   file, else a CJK font found on the system (:mod:`salesflow.documents.fonts`).
 
@@ -44,7 +46,9 @@ COMPANY_KEYS = (
     "company_tax_id",
     "company_bank_account",
 )
-CONFIG_KEYS = frozenset({"database_url", "user", "stale_days", "pdf_font", *COMPANY_KEYS})
+CONFIG_KEYS = frozenset(
+    {"database_url", "user", "stale_days", "pdf_font", "contract_template", *COMPANY_KEYS}
+)
 # Settings that are whole numbers in the config file (every other one is a string).
 NUMBER_KEYS = frozenset({"stale_days"})
 DEFAULT_STALE_DAYS = 30
@@ -86,6 +90,7 @@ class Settings:
     # company_* settings (see COMPANY_KEYS); an unset one is "" from source "unset".
     company: dict[str, Resolved] = field(default_factory=dict)
     pdf_font: Resolved = Resolved("", "unset")
+    contract_template: Resolved = Resolved("", "unset")
 
     def company_value(self, key: str) -> str:
         """A company header setting, stripped; "" when not set."""
@@ -106,6 +111,7 @@ class Settings:
             for resolved in [self.company.get(key, Resolved("", "unset"))]
         ]
         rows.append(("pdf_font", self.pdf_font, self.pdf_font.value))
+        rows.append(("contract_template", self.contract_template, self.contract_template.value))
         return [
             {"setting": name, "value": display, "source": resolved.source}
             for name, resolved, display in rows
@@ -285,6 +291,13 @@ def resolve_settings(*, cli_db: str | None = None, cli_user: str | None = None) 
     else:
         pdf_font = Resolved("", "unset")
 
+    if file_settings.get("contract_template", "").strip():
+        contract_template = Resolved(
+            str(Path(file_settings["contract_template"]).expanduser()), "config-file"
+        )
+    else:
+        contract_template = Resolved("", "unset")
+
     return Settings(
         database_url=db,
         user=user,
@@ -293,4 +306,5 @@ def resolve_settings(*, cli_db: str | None = None, cli_user: str | None = None) 
         stale_days=stale_days,
         company=company,
         pdf_font=pdf_font,
+        contract_template=contract_template,
     )

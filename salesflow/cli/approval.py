@@ -55,6 +55,7 @@ def approval_columns() -> list[Column]:
         Column("id", _("ID"), justify="right"),
         Column("status", _("Status"), show=_status_label),
         Column("quote", _("Quote")),
+        Column("contract", _("Contract")),
         Column("version", _("Version"), justify="right"),
         Column("company", _("Company")),
         Column("kind", _("Kind"), show=_kind_label),
@@ -135,6 +136,22 @@ def _tell(result: DecisionResult) -> None:
         context.note(_("Approved request {id}.").format(id=result.approval_id))
     else:
         context.note(_("Rejected request {id}.").format(id=result.approval_id))
+    if result.contract:
+        if result.quote_status == "approved":
+            context.note(
+                _("Contract {number} is approved; it can be sent.").format(number=result.number)
+            )
+        elif result.quote_status == "draft":
+            context.note(_("Contract {number} is back in draft.").format(number=result.number))
+        else:
+            context.note(
+                ngettext(
+                    "Contract {number} waits for {count} more approval.",
+                    "Contract {number} waits for {count} more approvals.",
+                    result.still_pending,
+                ).format(number=result.number, count=result.still_pending)
+            )
+        return
     if result.quote_status == "approved":
         context.note(_("Quote {number} is approved; it can be sent.").format(number=result.number))
     elif result.quote_status == "draft":

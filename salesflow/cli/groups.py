@@ -30,6 +30,9 @@ pipeline = _group(
 product = _group(_("The price list: add, list, edit and import products (价格表)."))
 quote = _group(_("Quotes from the price list: draft, revise, submit, send and export (报价单)."))
 approval = _group(_("Approvals waiting for you or asked by you; approve or reject (审批)."))
+contract = _group(_("Contracts from accepted quotes: review, approve, send, sign, verify (合同)."))
+payment = _group(_("Payment schedules and money received on contracts (回款)."))
+service = _group(_("After-sales: return visits, tickets, care calendar and referrals (售后服务)."))
 config = _group(_("Show the resolved configuration."))
 db = _group(_("Upgrade, check and back up the database."))
 audit = _group(_("Read the audit trail."))
@@ -52,6 +55,9 @@ GROUPS: dict[str, tuple[typer.Typer, tuple[str, ...]]] = {
         tuple(f"salesflow.cli.quote.{name}" for name in ("drafting", "approving", "documents")),
     ),
     "approval": (approval, ("salesflow.cli.approval",)),
+    "contract": (contract, ("salesflow.cli.contract",)),
+    "payment": (payment, ("salesflow.cli.payment",)),
+    "service": (service, ("salesflow.cli.service",)),
     "config": (config, ("salesflow.cli.config",)),
     "db": (db, ("salesflow.cli.db",)),
     "audit": (audit, ("salesflow.cli.audit",)),

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 TODAY_HELP = _(
     "My agenda for a day: overdue and due follow-ups, open leads with no next step, "
     "grade-cadence breaches, stale deals, for managers the unassigned pool, approvals "
-    "waiting for me and my quotes expiring within 3 days. "
+    "waiting for me, my quotes expiring within 3 days, payments due, return visits "
+    "and service tickets. "
     "--format json for scripts; --ics FILE writes the follow-ups as a calendar file."
 )
 DATE_FORMS = _("YYYY-MM-DD, today, tomorrow, +3d, friday, next monday, 下周一")
@@ -131,7 +132,27 @@ def _cells(key: str) -> list[Cell] | None:
         ],
         **_quote_cells(),
     }
-    return table.get(key)
+    if key in table:
+        return table[key]
+    plugin = _plugin(key)
+    return plugin.cells()[key] if plugin is not None and key in plugin.cells() else None
+
+
+# Sections of later features render from a module of their own, imported only when the
+# agenda has that section: key -> module with cells() and titles() dicts by section key.
+SECTION_MODULES = {
+    "payments_due": "salesflow.cli.agenda_payments",
+    "visits": "salesflow.cli.agenda_service",
+    "tickets": "salesflow.cli.agenda_service",
+    "care": "salesflow.cli.agenda_service",
+}
+
+
+def _plugin(key: str) -> Any:
+    import importlib
+
+    name = SECTION_MODULES.get(key)
+    return importlib.import_module(name) if name else None
 
 
 def _quote_status(code: str) -> str:
@@ -196,7 +217,10 @@ def section_title(key: str, agenda: Agenda) -> str:
         "approvals": _("Approvals waiting for you"),
         "expiring_quotes": _("Quotes expiring within 3 days"),
     }
-    return titles.get(key, key)
+    if key in titles:
+        return titles[key]
+    plugin = _plugin(key)
+    return str(plugin.titles().get(key, key)) if plugin is not None else key
 
 
 def _more_command(section: AgendaSection, agenda: Agenda, whose: str | None, dated: bool) -> str:

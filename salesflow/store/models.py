@@ -213,6 +213,7 @@ class Contact(SQLModel, table=True):
     )
     wechat: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     decision_maker: bool = Field(default=False)
+    birthday: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
@@ -558,6 +559,10 @@ class Approval(SQLModel, table=True):
     quote_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("quotes.id"), nullable=True, index=True)
     )
+    contract_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("contracts.id"), nullable=True, index=True),
+    )
     requested_by_id: int = Field(
         sa_column=Column(Integer, ForeignKey("users.id"), nullable=False, index=True)
     )
@@ -572,3 +577,291 @@ class Approval(SQLModel, table=True):
     )
     decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+# Stored contract statuses (SPEC §3): draft -> legal-review -> pending (approval) ->
+# approved -> sent -> signed -> archived; cancelled at any point before signing.
+CONTRACT_STATUS_CODES = (
+    "draft",
+    "legal-review",
+    "pending",
+    "approved",
+    "sent",
+    "signed",
+    "archived",
+    "cancelled",
+)
+
+
+class Contract(SQLModel, table=True):
+    """A contract (合同) made from one accepted quote version, numbered C-YYYY-NNNN.
+
+    Lines and money are copied from the quote (:class:`ContractLine`), so the contract
+    stays what was agreed. ``terms_text`` is rendered from a Jinja2 template when the
+    contract is made. Signing stores the archived copy of the signed file and its SHA-256.
+    """
+
+    __tablename__ = "contracts"
+    __table_args__ = (
+        CheckConstraint(_in_list("status", CONTRACT_STATUS_CODES), name="status"),
+        CheckConstraint(_in_list("payment_terms", PAYMENT_TERM_CODES), name="payment_terms"),
+        CheckConstraint(
+            "subtotal_fen >= 0 AND discount_fen >= 0 AND tax_fen >= 0 AND total_fen >= 0",
+            name="amounts",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(sa_column=Column(String(20), nullable=False, unique=True))
+    # One live contract per quote: a cancelled one does not block a new one (checked by
+    # the workflow, which locks the lead first).
+    quote_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("quotes.id"), nullable=False, index=True)
+    )
+    lead_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("leads.id"), nullable=False, index=True)
+    )
+    customer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    )
+    contact_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("contacts.id"), nullable=True)
+    )
+    owner_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True, index=True)
+    )
+    created_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    status: str = Field(default="draft", sa_column=Column(String(16), nullable=False, index=True))
+    currency: str = Field(default="CNY", sa_column=Column(String(3), nullable=False))
+    subtotal_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    discount_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    tax_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    total_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    payment_terms: str = Field(default="cod", sa_column=Column(String(16), nullable=False))
+    payment_terms_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    delivery_terms: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    terms_text: str = Field(sa_column=Column(Text, nullable=False))
+    template: str = Field(sa_column=Column(String(500), nullable=False))  # which one rendered it
+    reviewed_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    reviewed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    review_comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    signed_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True, index=True))
+    signer: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+    signed_file: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
+    signed_sha256: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    signed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    cancelled_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class ContractLine(SQLModel, table=True):
+    """One line of a contract, copied from its quote's line."""
+
+    __tablename__ = "contract_lines"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "position", name="uq_contract_lines_contract_position"),
+        CheckConstraint("quantity_milli > 0", name="quantity"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("contracts.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    position: int = Field(sa_column=Column(Integer, nullable=False))
+    product_id: int = Field(sa_column=Column(Integer, ForeignKey("products.id"), nullable=False))
+    sku: str = Field(sa_column=Column(String(64), nullable=False))
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    unit: str = Field(sa_column=Column(String(20), nullable=False))
+    quantity_milli: int = Field(sa_column=Column(BigInteger, nullable=False))
+    unit_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    discount_bp: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    tax_rate_bp: int = Field(sa_column=Column(Integer, nullable=False))
+    subtotal_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    discount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    tax_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    total_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+PAYMENT_EVENT_CODES = ("sign", "delivery")
+PAYMENT_METHOD_CODES = ("bank", "cash", "other")
+
+
+class PaymentDue(SQLModel, table=True):
+    """One instalment of a contract's payment schedule (回款计划): a share of the total, due
+    on a date or at an event (signing, delivery) whose date is filled in when it happens."""
+
+    __tablename__ = "payment_dues"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "position", name="uq_payment_dues_contract_position"),
+        CheckConstraint("amount_fen > 0", name="amount"),
+        CheckConstraint("share_bp IS NULL OR share_bp BETWEEN 1 AND 10000", name="share"),
+        CheckConstraint(
+            "due_event IS NULL OR " + _in_list("due_event", PAYMENT_EVENT_CODES), name="due_event"
+        ),
+        CheckConstraint("due_on IS NOT NULL OR due_event IS NOT NULL", name="when"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("contracts.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    position: int = Field(sa_column=Column(Integer, nullable=False))
+    share_bp: int | None = None  # the share of the total it was planned as (3000 = 30%)
+    amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    due_event: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    due_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True, index=True))
+
+
+class PaymentReceipt(SQLModel, table=True):
+    """Money received on a contract (回款)."""
+
+    __tablename__ = "payment_receipts"
+    __table_args__ = (
+        CheckConstraint("amount_fen > 0", name="amount"),
+        CheckConstraint(_in_list("method", PAYMENT_METHOD_CODES), name="method"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("contracts.id"), nullable=False, index=True)
+    )
+    amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    received_on: date = Field(sa_column=Column(Date, nullable=False, index=True))
+    method: str = Field(sa_column=Column(String(16), nullable=False))
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    recorded_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+VISIT_STATUS_CODES = ("scheduled", "done", "cancelled")
+
+
+class ServiceVisit(SQLModel, table=True):
+    """A return visit (回访) to a customer: scheduled (7 and 30 days after signing), and
+    logged when done, with a satisfaction score from 1 to 5."""
+
+    __tablename__ = "service_visits"
+    __table_args__ = (
+        CheckConstraint(_in_list("status", VISIT_STATUS_CODES), name="status"),
+        CheckConstraint(
+            "satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    )
+    contract_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("contracts.id"), nullable=True)
+    )
+    user_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True, index=True)
+    )
+    status: str = Field(
+        default="scheduled", sa_column=Column(String(16), nullable=False, index=True)
+    )
+    scheduled_on: date | None = Field(
+        default=None, sa_column=Column(Date, nullable=True, index=True)
+    )
+    visited_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    satisfaction: int | None = None
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+TICKET_STATUS_CODES = ("open", "responded", "resolved")
+
+
+class ServiceTicket(SQLModel, table=True):
+    """A complaint or issue (投诉/工单) with a first-response deadline (24 hours by default)."""
+
+    __tablename__ = "service_tickets"
+    __table_args__ = (CheckConstraint(_in_list("status", TICKET_STATUS_CODES), name="status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    )
+    contract_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("contracts.id"), nullable=True)
+    )
+    title: str = Field(sa_column=Column(String(200), nullable=False))
+    description: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    status: str = Field(default="open", sa_column=Column(String(16), nullable=False, index=True))
+    opened_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    assignee_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True, index=True)
+    )
+    opened_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    response_due_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    first_response_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    first_response: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    resolved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    resolution: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class ReferralAsk(SQLModel, table=True):
+    """A request to a customer for referrals (请客户转介绍)."""
+
+    __tablename__ = "referral_asks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    )
+    asked_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    asked_on: date = Field(sa_column=Column(Date, nullable=False))
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class ReferralThanks(SQLModel, table=True):
+    """Thanks given to a referrer for a lead they brought (one row per referred lead)."""
+
+    __tablename__ = "referral_thanks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    referrer_customer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    )
+    lead_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("leads.id"), nullable=False, unique=True)
+    )
+    thanked_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    thanked_on: date = Field(sa_column=Column(Date, nullable=False))
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

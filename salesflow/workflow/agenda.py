@@ -392,6 +392,34 @@ def expiring_quotes_section(query: AgendaQuery) -> AgendaSection | None:
     return expiring(query)
 
 
+def payments_due_section(query: AgendaQuery) -> AgendaSection | None:
+    """Payments due on the owner's contracts (:mod:`salesflow.workflow.payment_agenda`)."""
+    from salesflow.workflow.payment_agenda import payments_due_section as due
+
+    return due(query)
+
+
+def visits_section(query: AgendaQuery) -> AgendaSection | None:
+    """Return visits scheduled for the owner (:mod:`salesflow.workflow.service_agenda`)."""
+    from salesflow.workflow.service_agenda import visits_section as visits
+
+    return visits(query)
+
+
+def tickets_section(query: AgendaQuery) -> AgendaSection | None:
+    """The owner's open service tickets, late first (:mod:`salesflow.workflow.service_agenda`)."""
+    from salesflow.workflow.service_agenda import tickets_section as tickets
+
+    return tickets(query)
+
+
+def care_section(query: AgendaQuery) -> AgendaSection | None:
+    """Birthdays, contract anniversaries and holidays of the coming week (service_agenda)."""
+    from salesflow.workflow.service_agenda import care_section as care
+
+    return care(query)
+
+
 # The registry: sections in the order they are shown. Later features append here.
 SECTIONS: list[tuple[str, SectionFunction]] = [
     ("overdue", overdue_section),
@@ -402,6 +430,10 @@ SECTIONS: list[tuple[str, SectionFunction]] = [
     ("pool", pool_section),
     ("approvals", approvals_section),
     ("expiring_quotes", expiring_quotes_section),
+    ("payments_due", payments_due_section),
+    ("visits", visits_section),
+    ("tickets", tickets_section),
+    ("care", care_section),
 ]
 
 

@@ -24,14 +24,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, update
+from sqlalchemy import and_, func, insert, or_, update
 from sqlalchemy import select as select_columns
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from salesflow.i18n import _
 from salesflow.store.audit import ACTOR_KEY, MissingActorError, audit_text
-from salesflow.store.models import Approval, AuditChange, AuditEvent, Customer, Lead, Quote, User
+from salesflow.store.models import (
+    Approval,
+    AuditChange,
+    AuditEvent,
+    Contract,
+    Customer,
+    Lead,
+    Quote,
+    User,
+)
 from salesflow.store.types import utcnow
 from salesflow.workflow.activities import clean_activity_text
 from salesflow.workflow.approval_rules import (
@@ -42,7 +51,13 @@ from salesflow.workflow.approval_rules import (
     load_rules,
 )
 from salesflow.workflow.errors import InputError, NotFound, PermissionDenied, Refused
-from salesflow.workflow.glossary import APPROVAL_STATUSES, QUOTE_STATUSES, label, parse_code
+from salesflow.workflow.glossary import (
+    APPROVAL_STATUSES,
+    CONTRACT_STATUSES,
+    QUOTE_STATUSES,
+    label,
+    parse_code,
+)
 from salesflow.workflow.lead_access import lead_for_update
 from salesflow.workflow.money import percent_text, yuan_text
 from salesflow.workflow.quote_numbers import parse_number
@@ -86,6 +101,7 @@ class DecisionResult:
     quote_status: str  # the quote's status after the decision
     still_pending: int  # requests of the quote still waiting
     withdrawn: int  # other requests withdrawn by a rejection
+    contract: bool = False  # a contract approval: number and quote_status are the contract's
 
 
 @dataclass(frozen=True)
@@ -111,6 +127,7 @@ class ApprovalRow:
     decided_by: str | None
     decided_at: datetime | None
     comment: str | None
+    contract: str | None = None  # the contract number, for a contract approval
 
 
 # -- submitting ------------------------------------------------------------------------
@@ -325,11 +342,11 @@ def decide_approval(
             _("No approval {id}.").format(id=approval_id),
             hint=_("'salesflow approval list' shows what waits for you."),
         )
+    if approval.contract_id is not None:
+        return _decide_contract(session, actor, approval, approve=approve, text=text, rules=rules)
     if approval.quote_id is None:
         raise Refused(
-            _("Approval {id} is not on a quote; it is decided with its contract.").format(
-                id=approval_id
-            )
+            _("Approval {id} is on neither a quote nor a contract.").format(id=approval_id)
         )
     quote = session.get(Quote, approval.quote_id, with_for_update=True)
     assert quote is not None
@@ -399,6 +416,111 @@ def decide_approval(
     )
 
 
+def _decide_contract(
+    session: Session,
+    actor: User,
+    approval: Approval,
+    *,
+    approve: bool,
+    text: str | None,
+    rules: ApprovalRules,
+) -> DecisionResult:
+    """A contract approval: the last one approves the contract, a rejection sends it back
+    to draft and withdraws its other pending requests."""
+    assert approval.id is not None
+    assert actor.id is not None
+    approval_id = approval.id
+    contract = session.get(Contract, approval.contract_id, with_for_update=True)
+    assert contract is not None
+    session.refresh(approval)
+    if approval.status != "pending":
+        raise _decided_already(session, approval)
+    if contract.status != "pending":
+        raise Refused(
+            _("Contract {number} is no longer waiting for approval ({status}).").format(
+                number=contract.number, status=label(CONTRACT_STATUSES, contract.status)
+            )
+        )
+    lead = session.get(Lead, contract.lead_id)
+    assert lead is not None
+    scope = scope_for(session, actor)
+    check_may_decide(
+        rules,
+        approval_id=approval_id,
+        actor_id=actor.id,
+        actor_role=actor.role,
+        actor_authority_bp=authority_of(rules, actor),
+        required_role=approval.required_role,
+        discount_bp=None,
+        requested_by_id=approval.requested_by_id,
+        quote_owner_id=contract.owner_id,
+        in_actor_team=actor.role in SEES_EVERYTHING or scope.can_see(lead.owner_id),
+    )
+    if not rules.reaches(actor.role, approval.required_role):
+        raise PermissionDenied(
+            _("Approval {id} needs a {role}; you are {mine}.").format(
+                id=approval_id,
+                role=role_label(approval.required_role),
+                mine=role_label(actor.role),
+            )
+        )
+    signed_off = session.exec(
+        select(Approval.id).where(
+            Approval.contract_id == contract.id,
+            Approval.id != approval_id,
+            Approval.status == "approved",
+            Approval.decided_by_id == actor.id,
+        )
+    ).first()
+    if approve and signed_off is not None:
+        # "A manager and a director as well": two sign-offs by two people.
+        raise Refused(
+            _(
+                "You already approved contract {number} (request {other}); its other "
+                "approval must come from someone else."
+            ).format(number=contract.number, other=signed_off),
+            hint=_("'salesflow approval list' shows who else may decide it."),
+        )
+    now = utcnow()
+    status = "approved" if approve else "rejected"
+    values = {"status": status, "decided_by_id": actor.id, "decided_at": now, "comment": text}
+    before = {"status": "pending", "decided_by_id": None, "decided_at": None, "comment": None}
+    if not _claim(session, approval_id, values, before):
+        session.refresh(approval)
+        raise _decided_already(session, approval)
+    session.expire(approval)
+    pending = list(
+        session.exec(
+            select(Approval).where(
+                Approval.contract_id == contract.id, Approval.status == "pending"
+            )
+        ).all()
+    )
+    withdrawn = 0
+    if not approve:
+        for other in pending:
+            other.status = "withdrawn"
+            other.decided_at = now
+            session.add(other)
+        withdrawn, pending = len(pending), []
+        contract.status = "draft"
+    elif not pending:
+        contract.status = "approved"
+    contract.updated_at = now
+    session.add(contract)
+    session.flush()
+    return DecisionResult(
+        approval_id=approval_id,
+        status=status,
+        number=contract.number,
+        version=0,
+        quote_status=contract.status,
+        still_pending=len(pending),
+        withdrawn=withdrawn,
+        contract=True,
+    )
+
+
 # -- listing ---------------------------------------------------------------------------
 
 
@@ -420,8 +542,14 @@ def decidable_by(
     authority = authority_of(rules, decider)
     still = [
         col(Approval.status) == "pending",
-        col(Quote.status) == "pending",
-        col(Quote.superseded_at).is_(None),
+        or_(
+            and_(
+                col(Approval.contract_id).is_(None),
+                col(Quote.status) == "pending",
+                col(Quote.superseded_at).is_(None),
+            ),
+            and_(col(Approval.contract_id).is_not(None), col(Contract.status) == "pending"),
+        ),
     ]
     return [
         *(still if waiting else []),
@@ -453,8 +581,12 @@ def approval_listing(*extra: Any) -> Any:
             col(requester.username),
             col(decider.username),
             *extra,
+            col(Contract.number).label("contract_number"),
+            col(Contract.total_fen).label("contract_total_fen"),
+            col(Contract.status).label("contract_status"),
         )
-        .join(Quote, col(Quote.id) == col(Approval.quote_id))
+        .outerjoin(Contract, col(Contract.id) == col(Approval.contract_id))
+        .join(Quote, col(Quote.id) == func.coalesce(col(Approval.quote_id), col(Contract.quote_id)))
         .join(Lead, col(Lead.id) == col(Quote.lead_id))
         .join(Customer, col(Customer.id) == col(Lead.customer_id))
         .join(requester, col(requester.id) == col(Approval.requested_by_id))
@@ -465,6 +597,9 @@ def approval_listing(*extra: Any) -> Any:
 def approval_row(record: Any, day: date) -> ApprovalRow:
     approval: Approval = record[0]
     number, version, quote_status, total_fen, lead_id, company, requester, decider = record[1:9]
+    contract = getattr(record, "contract_number", None)
+    if contract is not None:
+        total_fen = record.contract_total_fen
     return ApprovalRow(
         id=approval.id or 0,
         status=approval.status,
@@ -485,6 +620,7 @@ def approval_row(record: Any, day: date) -> ApprovalRow:
         decided_by=decider,
         decided_at=approval.decided_at,
         comment=approval.comment,
+        contract=contract,
     )
 
 

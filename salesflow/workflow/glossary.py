@@ -116,6 +116,40 @@ APPROVAL_STATUSES: dict[str, tuple[str, str]] = {
     "withdrawn": ("Withdrawn", "已撤回"),
 }
 
+CONTRACT_STATUSES: dict[str, tuple[str, str]] = {
+    "draft": ("Draft", "草稿"),
+    "legal-review": ("In legal review", "法务审核中"),
+    "pending": ("Pending approval", "待审批"),
+    "approved": ("Approved", "已批准"),
+    "sent": ("Sent for signature", "已发送待签"),
+    "signed": ("Signed", "已签署"),
+    "archived": ("Archived", "已归档"),
+    "cancelled": ("Cancelled", "已取消"),
+}
+
+PAYMENT_METHODS: dict[str, tuple[str, str]] = {
+    "bank": ("Bank transfer", "银行转账"),
+    "cash": ("Cash", "现金"),
+    "other": ("Other", "其他"),
+}
+
+PAYMENT_EVENTS: dict[str, tuple[str, str]] = {
+    "sign": ("On signing", "签约时"),
+    "delivery": ("On delivery", "交付时"),
+}
+
+VISIT_STATUSES: dict[str, tuple[str, str]] = {
+    "scheduled": ("Scheduled", "待回访"),
+    "done": ("Done", "已回访"),
+    "cancelled": ("Cancelled", "已取消"),
+}
+
+TICKET_STATUSES: dict[str, tuple[str, str]] = {
+    "open": ("Open", "待响应"),
+    "responded": ("Responded", "处理中"),
+    "resolved": ("Resolved", "已解决"),
+}
+
 
 def label(table: dict[str, tuple[str, str]], code: str | None) -> str:
     """The code's label in the person's language (the code itself if unknown)."""

@@ -36,10 +36,15 @@ from salesflow.store.audit import record_event
 from salesflow.store.models import (
     Activity,
     Contact,
+    Contract,
     Customer,
     Lead,
     LeadGrade,
     Quote,
+    ReferralAsk,
+    ReferralThanks,
+    ServiceTicket,
+    ServiceVisit,
     StageChange,
     User,
 )
@@ -74,6 +79,8 @@ MOVES_WITH_LEAD: tuple[Reference, ...] = (
     Reference(LeadGrade, "lead_id", "{n} grading", "{n} gradings"),
     Reference(Activity, "lead_id", "{n} activity", "{n} activities"),
     Reference(Quote, "lead_id", "{n} quote version", "{n} quote versions"),
+    Reference(Contract, "lead_id", "{n} contract", "{n} contracts"),
+    Reference(ReferralThanks, "lead_id", "{n} referral thanks", "{n} referral thanks"),
 )
 """What moves with a merged lead: rows that belong to a lead and follow it into the kept one.
 
@@ -95,6 +102,15 @@ REFERS_TO_CUSTOMER: tuple[Reference, ...] = (
         Activity, "customer_id", "{n} activity of the company", "{n} activities of the company"
     ),
     Reference(Quote, "customer_id", "{n} quote of the company", "{n} quotes of the company"),
+    Reference(
+        Contract, "customer_id", "{n} contract of the company", "{n} contracts of the company"
+    ),
+    Reference(ServiceVisit, "customer_id", "{n} return visit", "{n} return visits"),
+    Reference(ServiceTicket, "customer_id", "{n} service ticket", "{n} service tickets"),
+    Reference(ReferralAsk, "customer_id", "{n} referral request", "{n} referral requests"),
+    Reference(
+        ReferralThanks, "referrer_customer_id", "{n} thanks as referrer", "{n} thanks as referrer"
+    ),
 )
 """Columns pointing at a customer, repointed from a merged customer to the kept one.
 
@@ -105,6 +121,7 @@ leads and contacts move); anything else that names a customer registers here.
 REFERS_TO_CONTACT: tuple[Reference, ...] = (
     Reference(Lead, "contact_id"),
     Reference(Quote, "contact_id"),
+    Reference(Contract, "contact_id"),
 )
 """Columns pointing at a contact, repointed when a duplicate contact is merged away."""
 

@@ -28,7 +28,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from salesflow.i18n import _
-from salesflow.store.models import Activity, Lead, Quote, StageChange, User
+from salesflow.store.models import Activity, Contract, Lead, Quote, StageChange, User
 from salesflow.store.types import utcnow
 from salesflow.workflow.activities import clean_activity_text
 from salesflow.workflow.errors import InputError, Refused
@@ -150,8 +150,14 @@ def gate_facts(session: Session, lead: Lead, *, proposal: bool = False) -> GateF
             .distinct()
         ).all()
     )
+    signed = session.exec(
+        select(func.count())
+        .select_from(Contract)
+        .where(Contract.lead_id == lead.id, col(Contract.status).in_(("signed", "archived")))
+    ).one()
     return GateFacts(
         activities=int(activities),
+        signed_contract=bool(signed),
         sent_quote=bool(quote_statuses),
         accepted_quote="accepted" in quote_statuses,
         grade=lead.grade,

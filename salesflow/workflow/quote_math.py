@@ -131,3 +131,9 @@ def price_quote(lines: list[LineInput], quote_discount_bp: int = 0) -> QuoteTota
 def _check_rate(bp: int, what: str) -> None:
     if not 0 <= bp < BP:
         raise ValueError(f"{what} must be at least 0% and below 100%")
+
+
+def quantity_text(milli: int) -> str:
+    """Thousandths as people write them: 1000 -> 1, 10000 -> 10, 1500 -> 1.5, 1234 -> 1.234."""
+    whole, rest = divmod(milli, MILLI)
+    return str(whole) if rest == 0 else f"{whole}." + f"{rest:03d}".rstrip("0")

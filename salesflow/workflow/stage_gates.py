@@ -56,9 +56,7 @@ def missing_items(
     won, lost = (config.won, config.lost) if config is not None else ("won", "lost")
     if stage == won:
         if not facts.signed_contract:
-            items.append(
-                ("contract", _("a signed contract (salesflow contract, not available yet)"))
-            )
+            items.append(("contract", _("a signed contract ('salesflow contract sign')")))
     elif stage == lost:
         if facts.lost_reason is None:
             items.append(("reason", _("a reason (--reason)")))

@@ -115,6 +115,10 @@ def test_json_is_data_only(cli: Cli, team: str, ids: dict[str, int]) -> None:
         "cadence",
         "stale",
         "expiring_quotes",
+        "payments_due",
+        "visits",
+        "tickets",
+        "care",
     ]
     overdue = data["sections"]["overdue"]
     assert overdue["total"] == 2

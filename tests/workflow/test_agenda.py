@@ -118,6 +118,10 @@ def test_each_section_holds_exactly_its_leads(team: str, ids: dict[str, int]) ->
         "cadence",
         "stale",
         "expiring_quotes",
+        "payments_due",
+        "visits",
+        "tickets",
+        "care",
     ]
     assert members(result, "overdue") == [ids["late5"], ids["late1"]]
     assert members(result, "due_today") == [ids["today"]]
@@ -132,6 +136,10 @@ def test_each_section_holds_exactly_its_leads(team: str, ids: dict[str, int]) ->
         "cadence": 3,
         "stale": 3,
         "expiring_quotes": 0,
+        "payments_due": 0,
+        "visits": 0,
+        "tickets": 0,
+        "care": 0,
     }
     assert not result.empty
 

@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesflow.workflow.quote_math import LineInput, half_up, price_line, price_quote
+from salesflow.workflow.quote_math import (
+    LineInput,
+    half_up,
+    price_line,
+    price_quote,
+    quantity_text,
+)
 
 lines = st.builds(
     LineInput,
@@ -86,3 +92,10 @@ def test_a_price_below_list_counts_as_a_discount() -> None:
 def test_impossible_lines_are_refused(line: LineInput) -> None:
     with pytest.raises(ValueError, match=r"must|cannot"):
         price_line(line)
+
+
+@pytest.mark.parametrize(
+    ("milli", "text"), [(1000, "1"), (10_000, "10"), (1500, "1.5"), (1234, "1.234"), (50, "0.05")]
+)
+def test_quantities_read_as_written(milli: int, text: str) -> None:
+    assert quantity_text(milli) == text

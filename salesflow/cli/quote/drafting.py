@@ -95,10 +95,9 @@ def _minus_yuan(fen: int) -> str:
 
 
 def _quantity(milli: int) -> str:
-    from decimal import Decimal
+    from salesflow.workflow.quote_math import quantity_text
 
-    text = f"{Decimal(milli) / 1000:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return quantity_text(milli)
 
 
 def _status_label(code: str) -> str:
