@@ -72,10 +72,12 @@ def show(
             f"{_('Owner')}: {name(contract.owner_id)}",
             f"{_('Template')}: {contract.template}",
         ]
+        from salesflow.workflow.quote_math import quantity_text
+
         for line in lines:
             out.append(
                 f"  {line.position}. {line.sku} {line.name} "
-                f"{line.quantity_milli / 1000:g} {line.unit} {format_yuan(line.total_fen)}"
+                f"{quantity_text(line.quantity_milli)} {line.unit} {format_yuan(line.total_fen)}"
             )
         out += [
             f"{_('Subtotal')}: {format_yuan(contract.subtotal_fen)}",

@@ -406,6 +406,12 @@ def referral_ask(
     print(number)
 
 
+def _stage_label(code: object) -> str:
+    from salesflow.workflow.glossary import STAGES, label
+
+    return label(STAGES, str(code)) if code else ""
+
+
 def referral_columns() -> list[Column]:
     return [
         Column("referrer_id", _("Referrer"), show=lambda v: f"C{v}"),
@@ -413,7 +419,7 @@ def referral_columns() -> list[Column]:
         Column("referrer_won", _("Referrer won"), justify="right", show=_yuan),
         Column("lead_id", _("Lead"), justify="right"),
         Column("company", _("Referred company")),
-        Column("stage", _("Stage")),
+        Column("stage", _("Stage"), show=_stage_label),
         Column("won_value", _("Won value"), justify="right", show=_yuan),
         Column("thanked_on", _("Thanked")),
         Column("thanked_by", _("Thanked by")),

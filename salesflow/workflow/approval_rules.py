@@ -38,7 +38,8 @@ from salesflow.workflow.roles import ROLES, role_label
 APPROVALS_FILE = "approvals.toml"
 DEFAULT_SOURCE = "default"
 WHOLE_BP = 10_000
-TOP_KEYS = ("discount_authority", "approvers", "payment_terms")
+TOP_KEYS = ("discount_authority", "approvers", "payment_terms", "contract")
+DEFAULT_CONTRACT_LIMIT_FEN = 800_000_00  # SPEC §4: a manager up to 800,000 CNY
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class ApprovalRules:
     standard_terms: frozenset[str]  # payment terms that need no approval
     terms_approver: str
     source: str  # "default" or the override file's path
+    # Contracts up to this total need a manager; above it a director as well.
+    contract_manager_limit_fen: int = DEFAULT_CONTRACT_LIMIT_FEN
 
     def role_authority(self, role: str) -> int:
         return self.authority_bp.get(role, 0)
@@ -373,10 +376,26 @@ def parse_rules(text: str, *, source: str) -> ApprovalRules:
             "payment_terms.approver",
             _("'{role}' is not one of approvers.roles").format(role=terms_approver),
         )
+    limit = DEFAULT_CONTRACT_LIMIT_FEN
+    if "contract" in data:
+        raw_limit = _table(source, data, "contract", ("manager_limit",)).get("manager_limit")
+        if raw_limit is not None:
+            limit = _yuan_limit(source, "contract.manager_limit", raw_limit)
     return ApprovalRules(
         authority_bp=authority,
         approvers=approvers,
         standard_terms=frozenset(standard),
         terms_approver=terms_approver,
         source=source,
+        contract_manager_limit_fen=limit,
     )
+
+
+def _yuan_limit(source: str, key: str, value: Any) -> int:
+    """A whole or two-decimal number of yuan, not negative, as fen."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise _bad(source, key, _("must be an amount in yuan, e.g. 800000"))
+    number = Decimal(value) * 100
+    if number < 0 or number != number.to_integral_value():
+        raise _bad(source, key, _("must be yuan, not negative, at most two decimals"))
+    return int(number)

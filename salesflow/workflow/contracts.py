@@ -37,6 +37,7 @@ from salesflow.store.models import (
 )
 from salesflow.store.types import utcnow
 from salesflow.workflow.activities import clean_activity_text
+from salesflow.workflow.approval_rules import DEFAULT_CONTRACT_LIMIT_FEN, load_rules
 from salesflow.workflow.capital_numerals import capital_yuan
 from salesflow.workflow.contract_archive import archive_copy, check_signed_file, file_sha256
 from salesflow.workflow.contract_numbers import next_contract_number, parse_contract_number
@@ -62,14 +63,16 @@ NUMBER_ATTEMPTS = 5
 MAX_COMMENT = 2000
 MAX_SIGNER = 100
 # Up to this total (in fen) a manager approves a contract; above it a manager and a director.
-MANAGER_LIMIT_FEN = 800_000_00
 VISIT_DAYS = (7, 30)
 REVIEWER_ROLE = "legal"
 BEFORE_SIGNING = ("draft", "legal-review", "pending", "approved", "sent")
 
 
-def contract_approvers(total_fen: int, limit_fen: int = MANAGER_LIMIT_FEN) -> tuple[str, ...]:
-    """The roles that must approve a contract of this total (pure rule)."""
+def contract_approvers(
+    total_fen: int, limit_fen: int = DEFAULT_CONTRACT_LIMIT_FEN
+) -> tuple[str, ...]:
+    """The roles that must approve a contract of this total (pure rule; the limit comes
+    from approvals.toml, [contract] manager_limit)."""
     return ("manager",) if total_fen <= limit_fen else ("manager", "director")
 
 
@@ -369,7 +372,9 @@ def review_contract(
                 required_role=role,
                 detail=contract.number,
             )
-            for role in contract_approvers(contract.total_fen)
+            for role in contract_approvers(
+                contract.total_fen, load_rules().contract_manager_limit_fen
+            )
         ]
         session.add_all(rows)
     else:

@@ -215,3 +215,24 @@ def test_legal_reads_the_contracts_it_reviews(team: str, cli: Cli) -> None:
     assert number in shown.stdout
     # Another rep still does not.
     assert cli("--as", "zhang.wei", "contract", "show", number).exit_code == 2
+
+
+def test_the_contract_limit_comes_from_the_approval_rules(
+    team: str, cli: Cli, isolated_home: Path
+) -> None:
+    from salesflow.workflow import approval_rules
+    from salesflow.workflow.contracts import contract_approvers
+
+    assert contract_approvers(800_000_00) == ("manager",)  # exactly 800,000: a manager
+    assert contract_approvers(800_000_01) == ("manager", "director")
+    shipped = (Path(approval_rules.__file__).parent / "approvals.toml").read_text("utf-8")
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "approvals.toml").write_text(
+        shipped.replace("manager_limit = 800000", "manager_limit = 2000000"), encoding="utf-8"
+    )
+    accepted(team, quantity=10_000)  # above 800,000, below 2,000,000
+    number = cli("--as", "li.na", "contract", "new", "--quote", "Q-2026-0001").stdout.strip()
+    cli("--as", "li.na", "contract", "submit", number)
+    assert cli("--as", "sun.li", "contract", "review", number, "--approve").exit_code == 0
+    requests = json.loads(cli("--as", "zhao.min", "approval", "list", "--all", "-f", "json").stdout)
+    assert [row["required_role"] for row in requests] == ["manager"]
