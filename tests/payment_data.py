@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import create_engine
 from sqlmodel import Session, col, select
 
-from salesflow.store.models import Contract, ContractLine, Quote, QuoteLine
+from salesflow.store.models import Contract, Quote, QuoteLine
+from salesflow.workflow.contracts import copy_lines
 from tests.quotes import Item, make_quote
 
 
@@ -69,25 +70,7 @@ def make_contract(
                 .where(QuoteLine.quote_id == quote_id)
                 .order_by(col(QuoteLine.position))
             ).all()
-            for line in lines:
-                session.add(
-                    ContractLine(
-                        contract_id=contract.id,
-                        position=line.position,
-                        product_id=line.product_id,
-                        sku=line.sku,
-                        name=line.name,
-                        unit=line.unit,
-                        quantity_milli=line.quantity_milli,
-                        unit_price_fen=line.unit_price_fen,
-                        discount_bp=line.discount_bp,
-                        tax_rate_bp=line.tax_rate_bp,
-                        subtotal_fen=line.subtotal_fen,
-                        discount_fen=line.discount_fen,
-                        tax_fen=line.tax_fen,
-                        total_fen=line.total_fen,
-                    )
-                )
+            copy_lines(session, contract, lines)
             session.commit()
             return contract.id
     finally:

@@ -379,28 +379,12 @@ def decide_approval(
         quote_owner_id=quote.owner_id,
         in_actor_team=actor.role in SEES_EVERYTHING or scope.can_see(lead.owner_id),
     )
-    now = utcnow()
-    status = "approved" if approve else "rejected"
-    values = {"status": status, "decided_by_id": actor.id, "decided_at": now, "comment": text}
-    before = {"status": "pending", "decided_by_id": None, "decided_at": None, "comment": None}
-    if not _claim(session, approval_id, values, before):
-        session.refresh(approval)
-        raise _decided_already(session, approval)
-    session.expire(approval)
-    withdrawn = 0
-    pending = list(
-        session.exec(
-            select(Approval).where(Approval.quote_id == quote.id, Approval.status == "pending")
-        ).all()
+    status, still_pending, withdrawn, now = _settle(
+        session, actor, approval, approve=approve, text=text, of=Approval.quote_id == quote.id
     )
     if not approve:
-        for other in pending:
-            other.status = "withdrawn"
-            other.decided_at = now
-            session.add(other)
-        withdrawn, pending = len(pending), []
         quote.status = "draft"
-    elif not pending:
+    elif not still_pending:
         quote.status = "approved"
     quote.updated_at = now
     session.add(quote)
@@ -411,9 +395,34 @@ def decide_approval(
         number=quote.number,
         version=quote.version,
         quote_status=quote.status,
-        still_pending=len(pending),
+        still_pending=still_pending,
         withdrawn=withdrawn,
     )
+
+
+def _settle(
+    session: Session, actor: User, approval: Approval, *, approve: bool, text: str | None, of: Any
+) -> tuple[str, int, int, datetime]:
+    """Claim the decision (a conditional update: exactly one of two deciders wins); on a
+    rejection withdraw the other pending requests ``of`` the same quote or contract.
+    Returns (status, requests still pending, requests withdrawn, when)."""
+    assert approval.id is not None
+    now = utcnow()
+    status = "approved" if approve else "rejected"
+    values = {"status": status, "decided_by_id": actor.id, "decided_at": now, "comment": text}
+    before = {"status": "pending", "decided_by_id": None, "decided_at": None, "comment": None}
+    if not _claim(session, approval.id, values, before):
+        session.refresh(approval)
+        raise _decided_already(session, approval)
+    session.expire(approval)
+    pending = list(session.exec(select(Approval).where(of, Approval.status == "pending")).all())
+    if approve:
+        return status, len(pending), 0, now
+    for other in pending:
+        other.status = "withdrawn"
+        other.decided_at = now
+        session.add(other)
+    return status, 0, len(pending), now
 
 
 def _decide_contract(
@@ -481,30 +490,17 @@ def _decide_contract(
             ).format(number=contract.number, other=signed_off),
             hint=_("'salesflow approval list' shows who else may decide it."),
         )
-    now = utcnow()
-    status = "approved" if approve else "rejected"
-    values = {"status": status, "decided_by_id": actor.id, "decided_at": now, "comment": text}
-    before = {"status": "pending", "decided_by_id": None, "decided_at": None, "comment": None}
-    if not _claim(session, approval_id, values, before):
-        session.refresh(approval)
-        raise _decided_already(session, approval)
-    session.expire(approval)
-    pending = list(
-        session.exec(
-            select(Approval).where(
-                Approval.contract_id == contract.id, Approval.status == "pending"
-            )
-        ).all()
+    status, still_pending, withdrawn, now = _settle(
+        session,
+        actor,
+        approval,
+        approve=approve,
+        text=text,
+        of=Approval.contract_id == contract.id,
     )
-    withdrawn = 0
     if not approve:
-        for other in pending:
-            other.status = "withdrawn"
-            other.decided_at = now
-            session.add(other)
-        withdrawn, pending = len(pending), []
         contract.status = "draft"
-    elif not pending:
+    elif not still_pending:
         contract.status = "approved"
     contract.updated_at = now
     session.add(contract)
@@ -515,7 +511,7 @@ def _decide_contract(
         number=contract.number,
         version=0,
         quote_status=contract.status,
-        still_pending=len(pending),
+        still_pending=still_pending,
         withdrawn=withdrawn,
         contract=True,
     )

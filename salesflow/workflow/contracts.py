@@ -13,6 +13,7 @@ session of the caller's unit of work.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -294,28 +295,20 @@ def new_contract(
         except IntegrityError:
             if attempt + 1 == NUMBER_ATTEMPTS:
                 raise
-    assert contract.id is not None
-    for line in lines:
-        session.add(
-            ContractLine(
-                contract_id=contract.id,
-                position=line.position,
-                product_id=line.product_id,
-                sku=line.sku,
-                name=line.name,
-                unit=line.unit,
-                quantity_milli=line.quantity_milli,
-                unit_price_fen=line.unit_price_fen,
-                discount_bp=line.discount_bp,
-                tax_rate_bp=line.tax_rate_bp,
-                subtotal_fen=line.subtotal_fen,
-                discount_fen=line.discount_fen,
-                tax_fen=line.tax_fen,
-                total_fen=line.total_fen,
-            )
-        )
-    session.flush()
+    copy_lines(session, contract, lines)
     return contract
+
+
+def copy_lines(session: Session, contract: Contract, lines: Sequence[QuoteLine]) -> None:
+    """The contract's lines: copies of its quote's, so it keeps what was agreed."""
+    assert contract.id is not None
+    copied = ("position", "product_id", "sku", "name", "unit", "quantity_milli")
+    money = ("unit_price_fen", "discount_bp", "tax_rate_bp", "subtotal_fen")
+    totals = ("discount_fen", "tax_fen", "total_fen")
+    for line in lines:
+        values = {name: getattr(line, name) for name in (*copied, *money, *totals)}
+        session.add(ContractLine(contract_id=contract.id, **values))
+    session.flush()
 
 
 # -- the review and approval flow -------------------------------------------------------

@@ -22,7 +22,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -34,11 +33,12 @@ from sqlmodel import Session, col, select
 from salesflow.i18n import _
 from salesflow.store.models import Contract, Customer, Lead, PaymentDue, PaymentReceipt, User
 from salesflow.workflow.activities import clean_activity_text
+from salesflow.workflow.contract_numbers import parse_contract_number
+from salesflow.workflow.contracts import contract_for_update
 from salesflow.workflow.dates import parse_day
-from salesflow.workflow.errors import InputError, NotFound, Refused
+from salesflow.workflow.errors import InputError, Refused
 from salesflow.workflow.glossary import PAYMENT_METHODS, parse_code
 from salesflow.workflow.identity import find_user
-from salesflow.workflow.lead_access import lead_for_reading, lead_for_update
 from salesflow.workflow.money import format_yuan, parse_amount, yuan_text
 from salesflow.workflow.payment_plan import DEFAULT_PLAN, PlanPart, parse_plan
 from salesflow.workflow.visibility import scope_for
@@ -46,7 +46,6 @@ from salesflow.workflow.visibility import scope_for
 COLLECTING_STATUSES = ("sent", "signed", "archived")  # money may be received on these
 LISTED_STATUSES = COLLECTING_STATUSES
 MAX_NOTE = 2000
-_NUMBER = re.compile(r"C-(\d{4})-(\d{1,6})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -103,47 +102,6 @@ class ReceivableListing:
     overdue_fen: int
 
 
-def parse_contract_number(raw: str, *, field: str = "CONTRACT") -> str:
-    """A contract number as people write it: C-2026-0001 (any case)."""
-    match = _NUMBER.fullmatch(raw.strip())
-    if match is None:
-        raise InputError(
-            _("'{value}' is not a contract number ({field}).").format(value=raw, field=field),
-            hint=_("Contract numbers look like C-2026-0001."),
-        )
-    return f"C-{match.group(1)}-{int(match.group(2)):04d}"
-
-
-def _not_found(number: str) -> NotFound:
-    return NotFound(_("No contract {number}.").format(number=number))
-
-
-def contract_for_reading(session: Session, actor: User, raw: str) -> Contract:
-    number = parse_contract_number(raw)
-    contract = session.exec(select(Contract).where(Contract.number == number)).first()
-    if contract is None:
-        raise _not_found(number)
-    try:
-        lead_for_reading(session, actor, contract.lead_id)
-    except NotFound:
-        raise _not_found(number) from None
-    return contract
-
-
-def contract_for_update(session: Session, actor: User, raw: str) -> Contract:
-    """The contract, locked for this transaction, on a lead the actor may change."""
-    number = parse_contract_number(raw)
-    contract = session.exec(select(Contract).where(Contract.number == number)).first()
-    if contract is None:
-        raise _not_found(number)
-    try:
-        lead_for_update(session, actor, contract.lead_id)
-    except NotFound:
-        raise _not_found(number) from None
-    session.refresh(contract, with_for_update=True)
-    return contract
-
-
 def received_fen(session: Session, contract_id: int) -> int:
     statement = select_columns(func.coalesce(func.sum(col(PaymentReceipt.amount_fen)), 0)).where(
         col(PaymentReceipt.contract_id) == contract_id
@@ -198,7 +156,7 @@ def schedule_payments(
     is replaced by accident); one without gets the default, 100% on delivery.
     """
     day = today or date.today()
-    contract = contract_for_update(session, actor, raw)
+    contract, _lead = contract_for_update(session, actor, raw)
     assert contract.id is not None
     _refuse_cancelled(contract)
     old = _dues_of(session, contract.id)
@@ -273,7 +231,7 @@ def mark_delivered(
     """Date the contract's instalments due on delivery (the default plan if none is set)."""
     day = today or date.today()
     delivered = _day(on, day, "--on")
-    contract = contract_for_update(session, actor, raw)
+    contract, _lead = contract_for_update(session, actor, raw)
     assert contract.id is not None
     _refuse_cancelled(contract)
     dues = _dues_of(session, contract.id)
@@ -320,7 +278,7 @@ def record_payment(
     on = _day(received_on, day, "--date")
     code = parse_code(PAYMENT_METHODS, method, field="--method")
     text = clean_activity_text(note, option="--note", limit=MAX_NOTE)
-    contract = contract_for_update(session, actor, raw)
+    contract, _lead = contract_for_update(session, actor, raw)
     assert contract.id is not None
     if contract.status not in COLLECTING_STATUSES:
         raise Refused(
