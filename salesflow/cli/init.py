@@ -87,3 +87,17 @@ def init_command(
                 result.sample_products_added,
             ).format(count=result.sample_products_added)
         )
+    deals = result.sample_deals
+    if deals is not None and deals.quotes:
+        context.note(
+            _(
+                "Added the sample deals: {quotes} quotes, {contracts} contracts, {receipts} "
+                "payments received, {visits} return visits and {tickets} tickets."
+            ).format(
+                quotes=deals.quotes,
+                contracts=deals.contracts,
+                receipts=deals.receipts,
+                visits=deals.visits,
+                tickets=deals.tickets,
+            )
+        )

@@ -287,7 +287,9 @@ class Lead(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
-    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    closed_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True, index=True)
+    )
     import_batch_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("import_batches.id"), nullable=True, index=True),
@@ -371,6 +373,8 @@ class StageChange(SQLModel, table=True):
     """
 
     __tablename__ = "stage_changes"
+    # A lead's history in order (reports: when the stage a move leaves was entered).
+    __table_args__ = (Index("ix_stage_changes_lead_changed", "lead_id", "changed_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     lead_id: int = Field(
@@ -487,7 +491,9 @@ class Quote(SQLModel, table=True):
     submitted_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True)
     )
-    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    sent_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True, index=True)
+    )
     decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     reject_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     superseded_at: datetime | None = Field(
@@ -784,7 +790,7 @@ class ServiceVisit(SQLModel, table=True):
     scheduled_on: date | None = Field(
         default=None, sa_column=Column(Date, nullable=True, index=True)
     )
-    visited_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    visited_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True, index=True))
     satisfaction: int | None = None
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(
@@ -818,7 +824,7 @@ class ServiceTicket(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True, index=True)
     )
     opened_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True)
     )
     response_due_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
     first_response_at: datetime | None = Field(
@@ -865,3 +871,43 @@ class ReferralThanks(SQLModel, table=True):
     )
     thanked_on: date = Field(sa_column=Column(Date, nullable=False))
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Target(SQLModel, table=True):
+    """A sales target (销售目标): the contract value a person or a team should sign in a
+    period. ``period`` is its key as typed: ``2026-W47``, ``2026-11``, ``2026-Q4`` or
+    ``2026``; ``starts_on`` and ``ends_on`` are its first and last day (both included).
+
+    Exactly one of ``user_id`` (a person) and ``team_id`` (a team: the manager or director
+    at its head and everyone below them) is set; one target per subject and period.
+    """
+
+    __tablename__ = "targets"
+    __table_args__ = (
+        UniqueConstraint("user_id", "period", name="uq_targets_user_period"),
+        UniqueConstraint("team_id", "period", name="uq_targets_team_period"),
+        CheckConstraint("amount_fen >= 0", name="amount"),
+        CheckConstraint("(user_id IS NULL) <> (team_id IS NULL)", name="subject"),
+        CheckConstraint("starts_on <= ends_on", name="dates"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    team_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    period: str = Field(sa_column=Column(String(10), nullable=False, index=True))
+    starts_on: date = Field(sa_column=Column(Date, nullable=False, index=True))
+    ends_on: date = Field(sa_column=Column(Date, nullable=False))
+    amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    set_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )

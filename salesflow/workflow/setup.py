@@ -30,6 +30,7 @@ from salesflow.store.models import ACTIVITY_KIND_CODES, Activity, Lead, User
 from salesflow.workflow.errors import ConfigurationError, PermissionDenied
 from salesflow.workflow.identity import find_user, resolve_actor
 from salesflow.workflow.roles import MANAGES_USERS, role_label
+from salesflow.workflow.sample_deals import SampleDeals, load_sample_deals
 from salesflow.workflow.users import add_user
 
 
@@ -44,6 +45,7 @@ class SetupResult:
     sample_activities_logged: int = 0
     sample_batch_id: int | None = field(default=None)
     sample_products_added: int = 0
+    sample_deals: SampleDeals | None = None
 
 
 def sample_data_dir() -> Path:
@@ -361,6 +363,7 @@ def initialize(
     added: list[str] = []
     leads = SampleLeads(added=0, graded=0, batch_id=None)
     products = 0
+    deals: SampleDeals | None = None
     if sample:
         if actor.role not in MANAGES_USERS:
             raise PermissionDenied(
@@ -373,6 +376,10 @@ def initialize(
         if sample_leads:
             leads = load_sample_leads(session, actor)
             products = load_sample_products(session, actor)
+            if leads.batch_id is not None:
+                deals = load_sample_deals(
+                    session, leads.batch_id, today=datetime.now().astimezone().date()
+                )
     admins = session.exec(
         select(User.username)
         .where(User.role == "admin", col(User.active).is_(True))
@@ -388,4 +395,5 @@ def initialize(
         sample_activities_logged=leads.activities,
         sample_batch_id=leads.batch_id,
         sample_products_added=products,
+        sample_deals=deals,
     )

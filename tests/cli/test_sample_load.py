@@ -199,3 +199,76 @@ def test_the_sample_team_alone_has_no_price_list(cli: Cli, db_url: str) -> None:
     assert result.exit_code == 0, result.stderr
     assert "price list" not in result.stderr
     assert json.loads(cli("product", "list", "--all", "-f", "json").stdout) == []
+
+
+def test_sample_deals_follow_the_stages(cli: Cli, db_url: str) -> None:
+    """Won leads have a signed contract with a schedule, money and return visits; leads
+    at the contract stage an unsigned one; leads in negotiation a sent quote."""
+    from salesflow.store.models import (
+        Contract,
+        ContractLine,
+        PaymentDue,
+        PaymentReceipt,
+        Quote,
+        QuoteLine,
+        ServiceVisit,
+    )
+
+    result = cli("init", "--sample")
+    assert result.exit_code == 0, result.stderr
+    assert "Added the sample deals:" in result.stderr
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+
+            def rows(model: type) -> list:  # type: ignore[type-arg]
+                return list(connection.execute(select(model)).all())
+
+            leads = {lead.id: lead for lead in rows(Lead)}
+            quotes, contracts = rows(Quote), rows(Contract)
+            lines = {line.quote_id: line for line in rows(QuoteLine)}
+            dues, receipts = rows(PaymentDue), rows(PaymentReceipt)
+            visits = rows(ServiceVisit)
+            contract_lines = rows(ContractLine)
+    finally:
+        engine.dispose()
+    today = date.today()
+    with_amount = [lead for lead in leads.values() if lead.amount_fen is not None]
+    for stage, status in (("negotiation", "sent"), ("contract", "accepted"), ("won", "accepted")):
+        wanted = {lead.id for lead in with_amount if lead.stage == stage}
+        assert wanted, stage
+        assert {q.lead_id for q in quotes if q.status == status and q.lead_id in wanted} == wanted
+    for quote in quotes:
+        line = lines[quote.id]
+        assert (
+            quote.total_fen
+            == line.total_fen
+            == quote.subtotal_fen - quote.discount_fen + quote.tax_fen
+        )
+        assert quote.owner_id == leads[quote.lead_id].owner_id
+        assert quote.sent_at is not None
+    signed = [c for c in contracts if c.status == "signed"]
+    assert {c.lead_id for c in signed} == {lead.id for lead in with_amount if lead.stage == "won"}
+    assert {c.lead_id for c in contracts if c.status != "signed"} == {
+        lead.id for lead in with_amount if lead.stage == "contract"
+    }
+    assert len(contract_lines) == len(contracts)
+    numbers = [c.number for c in contracts]
+    assert len(set(numbers)) == len(numbers)
+    for contract in signed:
+        assert contract.signed_on is not None
+        assert contract.signed_on <= today
+        own_dues = [d for d in dues if d.contract_id == contract.id]
+        assert sum(d.amount_fen for d in own_dues) == contract.total_fen
+        paid = sum(r.amount_fen for r in receipts if r.contract_id == contract.id)
+        assert 0 < paid <= contract.total_fen
+        assert all(r.received_on <= today for r in receipts)
+        own_visits = sorted(
+            (v for v in visits if v.contract_id == contract.id), key=lambda v: v.scheduled_on
+        )
+        assert [(v.scheduled_on - contract.signed_on).days for v in own_visits] == [7, 30]
+        for visit in own_visits:
+            assert (visit.status == "done") == (visit.satisfaction is not None)
+    assert any(c.total_fen > sum(r.amount_fen for r in receipts if r.contract_id == c.id)
+               for c in signed)  # fmt: skip
+    assert cli("--as", "boss", "db", "check").exit_code == 0
