@@ -10,7 +10,8 @@ Builds its own data in a temp folder:
   about 400 times more of each; its customers, contacts, next steps and activity dates are
   generated around today (overdue, due today, upcoming and missing next steps; recent and
   stale contacts). Rows are written with ``sqlite3`` ``executemany``: this builds the data,
-  it is not what is measured. It runs in a child process of its own: on Linux a process
+  it is not what is measured (bench/scale_data.py holds what this shares with
+  bench/reports.py). It runs in a child process of its own: on Linux a process
   started from this one inherits this one's peak memory, so the builder's memory must not
   stay here.
 
@@ -33,23 +34,40 @@ memory (max RSS) of each, and whether the target is met: at most 1.5x the sample
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
 import sqlite3
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from scale_data import (
+    ACTIONS,
+    INSERT_ACTIVITIES,
+    INSERT_CONTACTS,
+    INSERT_CUSTOMERS,
+    INSERT_LEADS,
+    INSERT_STAGE_CHANGES,
+    KINDS,
+    OPEN_CHAIN,
+    SUMMARIES,
+    bench_env,
+    build_in_child,
+    company,
+    copy_database,
+    figures,
+    first_free_id,
+    insert_all,
+    make_sample,
+    measure,
+    open_for_building,
+    salesflow_command,
+    stamp,
+)
+
 TARGET_RATIO = 1.5
-CHUNK = 50_000
-OPEN_CHAIN = ("new", "contacted", "qualified", "proposal", "negotiation", "contract")
 
 COMMANDS: dict[str, list[str]] = {
     "today (rep)": ["--as", "li.na", "today"],
@@ -60,43 +78,6 @@ COMMANDS: dict[str, list[str]] = {
     "lead list --limit 50 (rep)": ["--as", "li.na", "lead", "list", "--limit", "50"],
     "lead list --limit 50 (director)": ["--as", "zhao.min", "lead", "list", "--limit", "50"],
 }
-
-CITIES = [
-    ("浙江省", "杭州市"),
-    ("江苏省", "苏州市"),
-    ("广东省", "深圳市"),
-    ("上海市", "上海市"),
-    ("北京市", "北京市"),
-    ("山东省", "青岛市"),
-    ("四川省", "成都市"),
-    ("湖北省", "武汉市"),
-]
-BRAND = "云栖华信腾达宏远恒通鑫源瑞丰嘉诚德隆金盛博雅卓越正泰安康永泰新创天成志远明辉海纳万通"
-TRADES = ["科技", "电子", "软件", "机械", "贸易", "实业", "新材料", "物流"]
-KINDS = ["call", "visit", "meeting", "email", "wechat", "note"]
-SUMMARIES = ["电话沟通需求", "上门拜访", "发送产品资料", "微信跟进报价", "约见技术负责人"]
-ACTIONS = ["发送报价单", "安排演示", "电话回访", "上门拜访", "确认预算"]
-
-
-def salesflow_command() -> list[str]:
-    script = Path(sys.executable).parent / "salesflow"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "salesflow"]
-
-
-def stamp(moment: datetime) -> str:
-    """How salesflow stores a UTC timestamp in SQLite."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def chunks(rows: Iterator[tuple[object, ...]]) -> Iterator[list[tuple[object, ...]]]:
-    batch: list[tuple[object, ...]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 @dataclass
@@ -109,10 +90,6 @@ class Growth:
     changes: list[tuple[object, ...]] = field(default_factory=list)
     # (lead id, customer id, owner id, activity count, created, latest contact)
     activity_plan: list[tuple[int, int, int, int, datetime, datetime]] = field(default_factory=list)
-
-
-def first_free_id(db: sqlite3.Connection, table: str) -> int:
-    return int(db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]) + 1
 
 
 def plan(db: sqlite3.Connection, leads: int, activities: int, rng: random.Random) -> Growth:
@@ -135,11 +112,11 @@ def plan(db: sqlite3.Connection, leads: int, activities: int, rng: random.Random
         owner, stage, grade, score, source, amount = templates[index % len(templates)]
         lead_id, customer_id = first_lead + index, first_customer + index
         contact_id = first_contact + index
-        province, city = CITIES[index % len(CITIES)]
-        name = f"{city[:-1]}{rng.choice(BRAND)}{rng.choice(BRAND)}{rng.choice(TRADES)}{index}"
+        province, city, name = company(index, rng)
         created = now - timedelta(days=rng.randint(1, 720), seconds=rng.randint(0, 86_399))
+        full_name, key, block = f"{name}有限公司", name, name[:2]
         growth.customers.append(
-            (customer_id, f"{name}有限公司", name, name[:2], province, city, owner, stamp(created))
+            (customer_id, full_name, key, block, province, city, owner, stamp(created), "lead")
         )
         phone = f"+86139{index:08d}"
         growth.contacts.append((contact_id, customer_id, f"联系人{index}", phone, stamp(created)))
@@ -160,13 +137,14 @@ def plan(db: sqlite3.Connection, leads: int, activities: int, rng: random.Random
             (
                 *(lead_id, customer_id, contact_id, source, stage, grade, score, amount),
                 *(next_date, action, owner, stamp(created), stamp(now), closed),
-                *(last_contact, stamp(created)),
+                *(last_contact, stamp(created), None, None),
             )
         )
         reached = OPEN_CHAIN.index(stage) if is_open else rng.randint(0, 5)
         previous: str | None = None
         for step in [*OPEN_CHAIN[: reached + 1], *([] if is_open else [stage])]:
-            growth.changes.append((lead_id, previous, step, stamp(created), owner))
+            entered = None if previous is None else stamp(created)
+            growth.changes.append((lead_id, previous, step, stamp(created), owner, entered))
             previous = step
         growth.activity_plan.append((lead_id, customer_id, owner, count, created, last))
     return growth
@@ -185,59 +163,21 @@ def activity_rows(growth: Growth, rng: random.Random) -> Iterator[tuple[object, 
 def grow(database: Path, leads: int, activities: int, seed: int = 20261124) -> tuple[int, int]:
     """Add leads (copying the sample's mix) and activities; return the final counts."""
     rng = random.Random(seed)
-    db = sqlite3.connect(database, isolation_level=None)
+    db = open_for_building(database)
     try:
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
         growth = plan(db, leads, activities, rng)
         db.execute("BEGIN IMMEDIATE")
-        db.executemany(
-            "INSERT INTO customers (id, name, name_key, name_block, province, city, owner_id, "
-            "created_at, lifecycle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'lead')",
-            growth.customers,
-        )
-        db.executemany(
-            "INSERT INTO contacts (id, customer_id, name, phone, created_at, decision_maker) "
-            "VALUES (?, ?, ?, ?, ?, 0)",
-            growth.contacts,
-        )
-        db.executemany(
-            "INSERT INTO leads (id, customer_id, contact_id, source, stage, grade, score, "
-            "amount_fen, next_step_date, next_step_action, owner_id, created_at, updated_at, "
-            "closed_at, last_activity_at, stage_entered_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            growth.leads,
-        )
-        db.executemany(
-            "INSERT INTO stage_changes (lead_id, from_stage, to_stage, changed_at, changed_by_id) "
-            "VALUES (?, ?, ?, ?, ?)",
-            growth.changes,
-        )
-        for batch in chunks(activity_rows(growth, rng)):
-            db.executemany(
-                "INSERT INTO activities (lead_id, customer_id, user_id, kind, occurred_at, "
-                "summary, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                batch,
-            )
+        db.executemany(INSERT_CUSTOMERS, growth.customers)
+        db.executemany(INSERT_CONTACTS, growth.contacts)
+        db.executemany(INSERT_LEADS, growth.leads)
+        db.executemany(INSERT_STAGE_CHANGES, growth.changes)
+        insert_all(db, INSERT_ACTIVITIES, activity_rows(growth, rng))
         db.execute("COMMIT")
         total_leads = int(db.execute("SELECT count(*) FROM leads").fetchone()[0])
         total_activities = int(db.execute("SELECT count(*) FROM activities").fetchone()[0])
         return total_leads, total_activities
     finally:
         db.close()
-
-
-def run(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Seconds taken and peak memory (KiB) of one whole salesflow process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert process.stderr is not None
-    errors = process.stderr.read()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss
 
 
 def main() -> int:
@@ -257,68 +197,37 @@ def main() -> int:
     salesflow = salesflow_command()
     with tempfile.TemporaryDirectory(prefix="salesflow-bench-pipeline-") as temp:
         home = Path(temp)
-        env = {**os.environ, "SALESFLOW_HOME": str(home / "home"), "SALESFLOW_USER": "bench"}
-        for name in ("SALESFLOW_DB_URL", "SALESFLOW_CONFIG", "SALESFLOW_DEBUG"):
-            env.pop(name, None)
-        env["NO_COLOR"] = "1"
-        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as people run it: compiled once, reused
-
+        env = bench_env(home)
         sample = home / "sample.db"
-        subprocess.run(
-            [*salesflow, "--db", str(sample), "init", "--sample"],
-            env=env,
-            check=True,
-            stderr=subprocess.DEVNULL,
-        )
+        make_sample(salesflow, sample, env)
         large = home / "large.db"
-        for suffix in ("", "-wal", "-shm"):
-            if Path(f"{sample}{suffix}").exists():
-                shutil.copyfile(f"{sample}{suffix}", f"{large}{suffix}")
-        start = time.perf_counter()
-        grown = subprocess.run(
+        copy_database(sample, large)
+        grown, built = build_in_child(
             [
-                sys.executable,
                 __file__,
                 *("--grow-only", str(large)),
                 *("--leads", str(args.leads)),
                 *("--activities", str(args.activities)),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
+            ]
         )
-        total_leads, total_activities = (int(n) for n in grown.stdout.split())
-        built = time.perf_counter() - start
+        total_leads, total_activities = (int(n) for n in grown.split())
         print(
             f"large database: {total_leads:,} leads, {total_activities:,} activities "
             f"(built in {built:.0f} s); runs: {args.runs}"
         )
-
         databases = {"sample": sample, "large": large}
-        seconds: dict[tuple[str, str], list[float]] = {}
-        memory: dict[tuple[str, str], list[int]] = {}
-        for run_number in range(args.runs + 1):  # run 0 warms the file cache and .pyc files
-            for name, arguments in COMMANDS.items():
-                for which, path in databases.items():
-                    taken, peak = run([*salesflow, "--db", str(path), *arguments], env)
-                    if run_number:
-                        seconds.setdefault((name, which), []).append(taken)
-                        memory.setdefault((name, which), []).append(peak)
+        measured = measure(salesflow, COMMANDS, databases, args.runs, env)
 
     met = True
     for name in COMMANDS:
-        small_time = statistics.median(seconds[(name, "sample")])
-        large_time = statistics.median(seconds[(name, "large")])
-        small_memory = statistics.median(memory[(name, "sample")]) / 1024
-        large_memory = statistics.median(memory[(name, "large")]) / 1024
-        time_ratio = large_time / small_time
-        memory_ratio = large_memory / small_memory
-        ok = time_ratio <= TARGET_RATIO and memory_ratio <= TARGET_RATIO
+        got = figures(measured, name)
+        ok = got.time_ratio <= TARGET_RATIO and got.memory_ratio <= TARGET_RATIO
         met = met and ok
         print(
-            f"{name}: sample {small_time * 1000:.0f} ms, large {large_time * 1000:.0f} ms, "
-            f"ratio {time_ratio:.2f}; memory sample {small_memory:.0f} MiB, "
-            f"large {large_memory:.0f} MiB, ratio {memory_ratio:.2f}: {'ok' if ok else 'missed'}"
+            f"{name}: sample {got.sample_seconds * 1000:.0f} ms, "
+            f"large {got.large_seconds * 1000:.0f} ms, ratio {got.time_ratio:.2f}; "
+            f"memory sample {got.sample_mib:.0f} MiB, large {got.large_mib:.0f} MiB, "
+            f"ratio {got.memory_ratio:.2f}: {'ok' if ok else 'missed'}"
         )
     print(f"target: each at most {TARGET_RATIO}x the sample's time and memory: ", end="")
     print("ok" if met else "missed")

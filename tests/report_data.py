@@ -1234,7 +1234,6 @@ class _Writer:
         last = plan.created_at
         for stage, moment in [(plan.first_stage, plan.created_at), *plan.moves]:
             assert moment >= last, (plan.key, stage)
-            last = moment
             self.changes.append(
                 StageChange(
                     lead_id=lead_id,
@@ -1243,9 +1242,12 @@ class _Writer:
                     changed_at=moment,
                     changed_by_id=owner_id,
                     note=f"lost: {plan.lost_reason}" if stage == LOST else None,
+                    # When the lead entered the stage it leaves: the previous row.
+                    from_entered_at=last if previous is not None else None,
                 )
             )
             previous = stage
+            last = moment
         for kind, moment in occurred:
             self.activities.append(
                 Activity(

@@ -33,6 +33,8 @@ approval = _group(_("Approvals waiting for you or asked by you; approve or rejec
 contract = _group(_("Contracts from accepted quotes: review, approve, send, sign, verify (合同)."))
 payment = _group(_("Payment schedules and money received on contracts (回款)."))
 service = _group(_("After-sales: return visits, tickets, care calendar and referrals (售后服务)."))
+report = _group(_("Daily, weekly and monthly reports and KPIs (日报 / 周报 / 月报 / 绩效指标)."))
+target = _group(_("Sales targets for people and teams, and their attainment (销售目标)."))
 config = _group(_("Show the resolved configuration."))
 db = _group(_("Upgrade, check and back up the database."))
 audit = _group(_("Read the audit trail."))
@@ -58,6 +60,11 @@ GROUPS: dict[str, tuple[typer.Typer, tuple[str, ...]]] = {
     "contract": (contract, ("salesflow.cli.contract",)),
     "payment": (payment, ("salesflow.cli.payment",)),
     "service": (service, ("salesflow.cli.service",)),
+    "report": (
+        report,
+        tuple(f"salesflow.cli.report_{name}" for name in ("daily", "weekly", "kpi")),
+    ),
+    "target": (target, ("salesflow.cli.target",)),
     "config": (config, ("salesflow.cli.config",)),
     "db": (db, ("salesflow.cli.db",)),
     "audit": (audit, ("salesflow.cli.audit",)),

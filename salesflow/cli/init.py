@@ -87,17 +87,25 @@ def init_command(
                 result.sample_products_added,
             ).format(count=result.sample_products_added)
         )
+    if result.sample_stage_moves:
+        context.note(
+            _("Wrote the sample leads' stage history: {count} moves.").format(
+                count=result.sample_stage_moves
+            )
+        )
     deals = result.sample_deals
     if deals is not None and deals.quotes:
         context.note(
             _(
                 "Added the sample deals: {quotes} quotes, {contracts} contracts, {receipts} "
-                "payments received, {visits} return visits and {tickets} tickets."
+                "payments received, {visits} return visits, {tickets} tickets and {targets} "
+                "targets."
             ).format(
                 quotes=deals.quotes,
                 contracts=deals.contracts,
                 receipts=deals.receipts,
                 visits=deals.visits,
                 tickets=deals.tickets,
+                targets=deals.targets,
             )
         )

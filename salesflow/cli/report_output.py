@@ -16,7 +16,8 @@ stored codes). Formats:
   (Chinese) characters are measured in terminal cells so columns line up;
 * markdown: ``#`` title, ``##`` per block, figures as a bullet list and tables as pipe
   tables — text to paste into a chat or an email;
-* json: one object, ``{"report", "title", ...meta, "sections": {block key: data}}``;
+* json: one object, ``{"report", ...meta, "sections": {block key: data}}``, language
+  neutral: codes, usernames, ISO dates, yuan strings and numbers (no titles or labels);
 * csv: one CSV table per block, separated by an empty line, each row starting with the
   block's key in a ``section`` column.
 """
@@ -143,7 +144,7 @@ class TableBlock:
 class Bar:
     key: str  # code or username (JSON)
     label: str  # what people read
-    value: int  # fen for money charts, else a count
+    value: int | Decimal  # fen for money charts, a Decimal for percent charts, else a count
 
 
 @dataclass(frozen=True)
@@ -304,11 +305,11 @@ def more_text(block: TableBlock) -> str | None:
     return _("… and {count} more").format(count=block.more)
 
 
-def bar_length(value: int, most: int, width: int) -> int:
+def bar_length(value: int | Decimal, most: int | Decimal, width: int) -> int:
     """Cells of bar for ``value`` out of ``most``: proportional, half-up, at least 1."""
     if value <= 0 or most <= 0:
         return 0
-    return max(1, min(width, (2 * value * width + most) // (2 * most)))
+    return int(max(1, min(width, (2 * value * width + most) // (2 * most))))
 
 
 def chart_lines(block: ChartBlock, width: int) -> list[tuple[str, str, str]]:

@@ -33,7 +33,6 @@ from salesflow.store.models import (
     Quote,
     QuoteLine,
     ServiceVisit,
-    StageChange,
     User,
 )
 from salesflow.store.types import utcnow
@@ -427,7 +426,7 @@ class SignResult:
 
 def _win_lead(session: Session, actor: User, lead: Lead, number: str) -> bool:
     """Move the lead to the won stage now that its contract is signed; whether it moved."""
-    from salesflow.workflow.pipeline_moves import GateRefused, advance_lead
+    from salesflow.workflow.pipeline_moves import GateRefused, advance_lead, record_move
 
     config = load_stages()
     if lead.stage == config.won:
@@ -441,19 +440,7 @@ def _win_lead(session: Session, actor: User, lead: Lead, number: str) -> bool:
         except GateRefused:
             pass  # an earlier stage's gate: the signature wins it all the same, below
     now = utcnow()
-    session.add(
-        StageChange(
-            lead_id=lead.id or 0,
-            from_stage=lead.stage,
-            to_stage=config.won,
-            changed_at=now,
-            changed_by_id=actor.id,
-            note=note,
-        )
-    )
-    lead.stage = config.won
-    lead.stage_entered_at = now
-    lead.updated_at = now
+    record_move(session, actor, lead, config.won, note=note, now=now)
     lead.closed_at = now
     lead.next_step_date = None
     lead.next_step_action = None

@@ -167,9 +167,10 @@ def gate_facts(session: Session, lead: Lead, *, proposal: bool = False) -> GateF
     )
 
 
-def _record(
+def record_move(
     session: Session, actor: User, lead: Lead, to: str, *, note: str | None, now: datetime
 ) -> StageChange:
+    """Move ``lead`` to stage ``to`` at ``now`` and write the move into its history."""
     change = StageChange(
         lead_id=lead.id or 0,
         from_stage=lead.stage,
@@ -177,6 +178,7 @@ def _record(
         changed_at=now,
         changed_by_id=actor.id,
         note=note,
+        from_entered_at=lead.stage_entered_at,
     )
     session.add(change)
     lead.stage = to
@@ -254,7 +256,7 @@ def advance_lead(
                     id=lead.id, stage=_stage_name(target)
                 )
             )
-        _record(session, actor, lead, target, note=note, now=now)
+        record_move(session, actor, lead, target, note=note, now=now)
         return MoveResult(number, order[current], target, backwards=True)
     facts = gate_facts(session, lead, proposal=proposal is not None)
     missing: list[tuple[str, str]] = []
@@ -290,7 +292,7 @@ def advance_lead(
         )
         lead.last_activity_at = now
     start = lead.stage
-    _record(session, actor, lead, target, note=note or proposal, now=now)
+    record_move(session, actor, lead, target, note=note or proposal, now=now)
     if target == config.won:
         _close(lead, now)
     return MoveResult(number, start, target)
@@ -330,7 +332,7 @@ def lose_lead(
     _refuse_closed(config, lead)
     start = lead.stage
     now = utcnow()
-    _record(session, actor, lead, config.lost, note=note, now=now)
+    record_move(session, actor, lead, config.lost, note=note, now=now)
     lead.lost_reason = code
     lead.competitor = competitor
     _close(lead, now)
@@ -377,7 +379,7 @@ def reopen_lead(
             _("Reopen to an open stage, not {stage} (--to).").format(stage=_stage_name(target))
         )
     start = lead.stage
-    _record(session, actor, lead, target, note=note, now=utcnow())
+    record_move(session, actor, lead, target, note=note, now=utcnow())
     lead.closed_at = None
     lead.lost_reason = None
     lead.competitor = None

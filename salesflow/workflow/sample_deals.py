@@ -21,7 +21,7 @@ Rows are written in bulk (like the sample activities) with one audit event.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -40,6 +40,7 @@ from salesflow.store.models import (
     QuoteLine,
     ServiceTicket,
     ServiceVisit,
+    Target,
     User,
 )
 from salesflow.workflow.quote_math import LineInput, price_quote
@@ -53,6 +54,12 @@ VISIT_DAYS = (7, 30)
 RESPONSE_HOURS = 24
 
 
+# Monthly targets (元) by role, and the yearly targets of the teams (by their head).
+MONTH_TARGETS = {"rep": 300_000, "manager": 200_000}
+TEAM_YEAR_TARGETS = {"zhao.min": 15_600_000, "wang.qiang": 9_600_000, "chen.jing": 6_000_000}
+TARGET_SETTER = "zhao.min"
+
+
 @dataclass(frozen=True)
 class SampleDeals:
     quotes: int
@@ -60,6 +67,7 @@ class SampleDeals:
     receipts: int
     visits: int
     tickets: int
+    targets: int = 0
 
 
 def _local(day: date, hour: int) -> datetime:
@@ -152,7 +160,7 @@ class _Deals:
         created = _aware(lead.created_at)
         closed = _aware(lead.closed_at) if lead.closed_at is not None else None
         sent_at = min(
-            (closed - timedelta(days=6)) if closed else self.now - timedelta(days=3 + index % 9),
+            (closed - timedelta(days=6)) if closed else self.now - timedelta(days=1 + index % 9),
             self.now - timedelta(hours=2),
         )
         sent_at = max(sent_at, created + timedelta(hours=3))
@@ -319,6 +327,39 @@ class _Deals:
         )
 
 
+def sample_targets(session: Session, today: date) -> list[dict[str, Any]]:
+    """Month targets for every sample seller (this year up to next month) and this
+    year's target of each sample team."""
+    from salesflow.workflow.report_periods import month_period, year_period
+
+    users = {u.username: u for u in session.exec(select(User))}
+    setter = users.get(TARGET_SETTER)
+    now = datetime.now(UTC)
+    months = [month_period(date(today.year, m, 1)) for m in range(1, today.month + 1)]
+    if today.month < 12:
+        months.append(month_period(date(today.year, today.month + 1, 1)))
+    rows: list[dict[str, Any]] = []
+    common = {"set_by_id": setter.id if setter else None, "created_at": now, "updated_at": now}
+    for user in sorted(users.values(), key=lambda u: u.username):
+        yuan = MONTH_TARGETS.get(user.role)
+        if yuan is None or not user.active:
+            continue
+        rows += [
+            {"user_id": user.id, "team_id": None, "period": month.key,
+             "starts_on": month.start, "ends_on": month.end, "amount_fen": yuan * 100, **common}
+            for month in months
+        ]  # fmt: skip
+    year = year_period(today)
+    for head, yuan in TEAM_YEAR_TARGETS.items():
+        if head in users:
+            rows.append(
+                {"user_id": None, "team_id": users[head].id, "period": year.key,
+                 "starts_on": year.start, "ends_on": year.end, "amount_fen": yuan * 100,
+                 **common}
+            )  # fmt: skip
+    return rows
+
+
 def load_sample_deals(session: Session, batch_id: int, *, today: date) -> SampleDeals:
     """Quotes, contracts, payments, visits and tickets for the leads of the sample batch."""
     stages = load_stages()
@@ -341,7 +382,12 @@ def load_sample_deals(session: Session, batch_id: int, *, today: date) -> Sample
     for index, lead in enumerate(leads):
         deals.quote(index, lead, won=lead.stage == stages.won)
     deals.write(session)
-    made = deals.counts()
+    targets = sample_targets(session, today)
+    if session.exec(select(Target.id).limit(1)).first() is None:
+        insert_many(session, Target, targets)
+    else:
+        targets = []
+    made = replace(deals.counts(), targets=len(targets))
     record_event(
         session,
         action="import",
@@ -350,7 +396,7 @@ def load_sample_deals(session: Session, batch_id: int, *, today: date) -> Sample
         summary=(
             f"sample deals for import batch {batch_id}: {made.quotes} quotes, "
             f"{made.contracts} contracts, {made.receipts} receipts, {made.visits} return "
-            f"visits, {made.tickets} tickets"
+            f"visits, {made.tickets} tickets, {made.targets} targets"
         ),
     )
     session.flush()

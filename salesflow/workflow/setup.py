@@ -31,6 +31,7 @@ from salesflow.workflow.errors import ConfigurationError, PermissionDenied
 from salesflow.workflow.identity import find_user, resolve_actor
 from salesflow.workflow.roles import MANAGES_USERS, role_label
 from salesflow.workflow.sample_deals import SampleDeals, load_sample_deals
+from salesflow.workflow.sample_history import load_sample_history
 from salesflow.workflow.users import add_user
 
 
@@ -46,6 +47,7 @@ class SetupResult:
     sample_batch_id: int | None = field(default=None)
     sample_products_added: int = 0
     sample_deals: SampleDeals | None = None
+    sample_stage_moves: int = 0
 
 
 def sample_data_dir() -> Path:
@@ -364,6 +366,7 @@ def initialize(
     leads = SampleLeads(added=0, graded=0, batch_id=None)
     products = 0
     deals: SampleDeals | None = None
+    moves = 0
     if sample:
         if actor.role not in MANAGES_USERS:
             raise PermissionDenied(
@@ -377,6 +380,7 @@ def initialize(
             leads = load_sample_leads(session, actor)
             products = load_sample_products(session, actor)
             if leads.batch_id is not None:
+                moves = load_sample_history(session, leads.batch_id)
                 deals = load_sample_deals(
                     session, leads.batch_id, today=datetime.now().astimezone().date()
                 )
@@ -396,4 +400,5 @@ def initialize(
         sample_batch_id=leads.batch_id,
         sample_products_added=products,
         sample_deals=deals,
+        sample_stage_moves=moves,
     )

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine
@@ -271,4 +272,53 @@ def test_sample_deals_follow_the_stages(cli: Cli, db_url: str) -> None:
             assert (visit.status == "done") == (visit.satisfaction is not None)
     assert any(c.total_fen > sum(r.amount_fen for r in receipts if r.contract_id == c.id)
                for c in signed)  # fmt: skip
+    assert cli("--as", "boss", "db", "check").exit_code == 0
+
+
+def test_sample_leads_walk_the_stages(cli: Cli, db_url: str) -> None:
+    """Each sample lead's history walks the open stages one by one from the first to its
+    own (won: all of them, then won; lost: some, then lost), in time order, ending when
+    it closed, with stage_entered_at at its last move; targets are set for the year."""
+    from salesflow.store.models import StageChange, Target
+    from salesflow.workflow.stage_config import load_stages
+
+    assert cli("init", "--sample").exit_code == 0
+    config = load_stages()
+    chain = list(config.open_codes)
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            leads = list(connection.execute(select(Lead)).all())
+            changes = list(
+                connection.execute(
+                    select(StageChange).order_by(
+                        col(StageChange.lead_id), col(StageChange.changed_at), col(StageChange.id)
+                    )
+                ).all()
+            )
+            targets = list(connection.execute(select(Target)).all())
+    finally:
+        engine.dispose()
+    history: dict[int, list[Any]] = {}
+    for change in changes:
+        history.setdefault(change.lead_id, []).append(change)
+    moved = 0
+    for lead in leads:
+        rows = history[lead.id]
+        path = [rows[0].to_stage] + [row.to_stage for row in rows[1:]]
+        assert rows[0].from_stage is None
+        assert rows[0].changed_at == lead.created_at
+        assert path[0] == chain[0]
+        assert [row.from_stage for row in rows[1:]] == path[:-1]
+        assert path[-1] == lead.stage
+        opened = path[:-1] if lead.stage in config.closed_codes else path
+        assert opened == chain[: len(opened)]
+        assert [row.changed_at for row in rows] == sorted(row.changed_at for row in rows)
+        assert lead.stage_entered_at == rows[-1].changed_at
+        if lead.closed_at is not None:
+            assert rows[-1].changed_at == lead.closed_at
+        moved += len(rows) - 1
+    assert moved > 400
+    assert {t.period for t in targets if t.team_id is not None} == {str(date.today().year)}
+    assert len({t.user_id for t in targets if t.user_id is not None}) == 5
     assert cli("--as", "boss", "db", "check").exit_code == 0
