@@ -8,12 +8,13 @@ can be started; in CI (``CI=true``) that is a failure instead.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import Cli
+from tests.helpers import Cli, SetZone
 from tests.pg import PgServer, PostgresUnavailable, running_server
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -39,6 +40,25 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     return home
+
+
+@pytest.fixture
+def zone() -> Iterator[SetZone]:
+    """Set the process time zone (TZ) for a test; the original one comes back afterwards,
+    and ``time.tzset()`` runs again so the C library sees each change."""
+
+    original = os.environ.get("TZ")
+
+    def set_zone(name: str) -> None:
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield set_zone
+    if original is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = original
+    time.tzset()
 
 
 @pytest.fixture(scope="session")

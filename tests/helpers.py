@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
+# Sets the process time zone for the rest of a test (the ``zone`` fixture).
+SetZone = Callable[[str], None]
 
 
 @dataclass

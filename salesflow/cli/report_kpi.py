@@ -301,14 +301,18 @@ def people_block(report: KpiReport) -> TableBlock:
     ]
     total = None
     if report.scope.kind == "team":
+        from salesflow.workflow.targets import attainment, sum_targets
+
+        # The people's own targets added up (the team's target is in the team block).
         t = report.team
+        target = sum_targets([line.target for line in report.people if line.person is not None])
         total = {
             "signed": t.signed,
             "signed_value": t.signed_fen,
             "collected_value": t.collected_fen,
             "visits": sum(line.visits for line in report.people),
-            "target": _target_fen(t.target),
-            "attainment_pct": t.attainment,
+            "target": _target_fen(target),
+            "attainment_pct": attainment(t.signed_fen, target),
         }
     return TableBlock("people", _("Individual KPIs"), fields, rows, total=total)
 

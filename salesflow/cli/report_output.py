@@ -312,6 +312,13 @@ def bar_length(value: int | Decimal, most: int | Decimal, width: int) -> int:
     return int(max(1, min(width, (2 * value * width + most) // (2 * most))))
 
 
+def chart_scale(block: ChartBlock) -> int | Decimal:
+    """What a full bar stands for: the largest value; for percentages at least 100%, so
+    25% never fills the chart."""
+    most = max((bar.value for bar in block.bars), default=0)
+    return max(most, 100) if block.kind is PERCENT else most
+
+
 def chart_lines(block: ChartBlock, width: int) -> list[tuple[str, str, str]]:
     """(label padded to the widest, bar, value text) per bar; labels padded by cells."""
     from rich.cells import cell_len
@@ -319,7 +326,7 @@ def chart_lines(block: ChartBlock, width: int) -> list[tuple[str, str, str]]:
     if not block.bars:
         return []
     label_width = max(cell_len(bar.label) for bar in block.bars)
-    most = max(bar.value for bar in block.bars)
+    most = chart_scale(block)
     texts = [people_value(block.kind, bar.value) for bar in block.bars]
     text_width = max(cell_len(t) for t in texts)
     lines = []
@@ -353,9 +360,9 @@ def _markdown_block(block: Block) -> str:
         return text + (f"\n{more}\n" if more else "")
     if not block.bars:
         return _("None.") + "\n"
-    rows = [[bar.label, people_value(block.kind, bar.value), BAR * cells]
-            for bar, cells in ((b, bar_length(b.value, max(x.value for x in block.bars), 20))
-                               for b in block.bars)]  # fmt: skip
+    most = chart_scale(block)
+    rows = [[bar.label, people_value(block.kind, bar.value), BAR * bar_length(bar.value, most, 20)]
+            for bar in block.bars]  # fmt: skip
     return markdown_table([_("Item"), _("Value"), ""], rows)
 
 

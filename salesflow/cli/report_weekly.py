@@ -123,11 +123,16 @@ def monthly(
     render_document(review_document(review, extra=kpis), fmt)
 
 
-def monthly_kpi_blocks(session: Any, scope: Any, period: ReportPeriod) -> list[Block]:
-    """The KPI sections of ``report kpi`` for the month, after the review's sections.
+# KPI sections the monthly review already shows in its own way: the per-person table
+# (the review's "By person") and the lost reasons (the review's chart and list).
+MONTHLY_REPEATS = frozenset({"people", "lost_reasons", "lost_reasons_chart"})
 
-    Their keys get a ``kpi_`` prefix: the KPIs have their own ``people`` and
-    ``lost_reasons`` sections, which must not replace the review's in JSON.
+
+def monthly_kpi_blocks(session: Any, scope: Any, period: ReportPeriod) -> list[Block]:
+    """The KPI sections of ``report kpi`` for the month, after the review's sections,
+    without those the review already has (:data:`MONTHLY_REPEATS`).
+
+    Their keys get a ``kpi_`` prefix, so they never collide with the review's in JSON.
     """
     from dataclasses import replace
     from datetime import UTC, datetime
@@ -136,7 +141,11 @@ def monthly_kpi_blocks(session: Any, scope: Any, period: ReportPeriod) -> list[B
     from salesflow.workflow.kpis import kpi_report
 
     blocks = kpi_blocks(kpi_report(session, scope, period, now=datetime.now(UTC)))
-    return [replace(block, key=f"kpi_{block.key}") for block in blocks]
+    return [
+        replace(block, key=f"kpi_{block.key}")
+        for block in blocks
+        if block.key not in MONTHLY_REPEATS
+    ]
 
 
 # ---------------------------------------------------------------------------------------
@@ -288,14 +297,21 @@ def _person_cells(row: PersonRow) -> dict[str, Any]:
 
 def people_block(review: PeriodReview) -> TableBlock:
     from salesflow.workflow.period_review import PersonRow
+    from salesflow.workflow.targets import attainment, sum_targets
 
     headers = _people_headers(review)
     fields = [Field("user", _("Person"), PERSON)] + [
         Field(key, headers[key], kind) for key, kind in PEOPLE_FIELDS
     ]
     rows = [{"user": _Who(row.person), **_person_cells(row)} for row in review.people]
+    # The total line adds up the people's own targets (the team's target is in the
+    # totals block above), so its column sums like the others.
     totals = review.totals
-    total = _person_cells(PersonRow(None, totals.current, totals.target, totals.attainment))
+    people_target = sum_targets([row.target for row in review.people if row.person is not None])
+    signed = totals.current.contracts_signed_fen
+    total = _person_cells(
+        PersonRow(None, totals.current, people_target, attainment(signed, people_target))
+    )
     return TableBlock("people", _("By person"), fields, rows, total=total)
 
 
@@ -471,7 +487,11 @@ def review_document(review: PeriodReview, *, extra: list[Block] | None = None) -
     meta = {
         **period_meta(period),
         **scope_meta(review.scope),
-        "previous": review.previous.key,
+        "previous": {
+            "key": review.previous.key,
+            "from": review.previous.start.isoformat(),
+            "to": review.previous.end.isoformat(),
+        },
         "following": {
             "key": review.following.key,
             "from": review.following.start.isoformat(),

@@ -17,6 +17,10 @@ For day D in a scope (:mod:`salesflow.workflow.report_scope`):
 
 Every list is limited in SQL (:data:`OVERDUE_LIMIT`, :data:`PLAN_LIMIT`) with a separate
 COUNT for how many there are; nothing loads all rows.
+
+The overdue list and the plan read each lead's *current* next step (the database keeps no
+history of rescheduled steps): for a past day they show what is overdue or planned as
+the leads stand now, judged against that day.
 """
 
 from __future__ import annotations

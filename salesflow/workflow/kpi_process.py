@@ -28,8 +28,9 @@ glossary's order. The definitions (the README repeats them):
   period and a score, counted for the owner of the visit's contract when it has one
   (owned, like a contract), else for the visit's user (done, like an activity); the mean
   score.
-* **complaint deadline compliance**: tickets opened in the period, counted for their
-  assignee (unassigned ones in team reports only). A ticket counts once it is answered or
+* **complaint deadline compliance**: tickets opened in the period, counted like
+  satisfaction: for the owner of the ticket's contract, else for its assignee (unassigned
+  ones in team reports only). A ticket counts once it is answered or
   its ``response_due_at`` has passed as of ``now``; on time = ``first_response_at`` <=
   ``response_due_at``; compliance = on time / counted. Also: late (answered after the
   deadline), overdue (unanswered, deadline passed) and not yet due (unanswered, deadline
@@ -372,23 +373,34 @@ def satisfaction(session: Session, scope: ReportScope, period: ReportPeriod) -> 
 def complaints(
     session: Session, scope: ReportScope, period: ReportPeriod, now: datetime
 ) -> Complaints:
-    """Tickets opened in the period by how their first response met its deadline (one query)."""
+    """Tickets opened in the period by how their first response met its deadline (one
+    query): by the owner of the ticket's contract, else by its assignee, like satisfaction
+    (the service desk answers complaints about a seller's customers)."""
     start, end = period.utc_bounds()
     answered = col(ServiceTicket.first_response_at)
     due = col(ServiceTicket.response_due_at)
+    contract = col(ServiceTicket.contract_id)
 
     def tally(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    statement = select_columns(
-        tally(and_(answered.is_not(None), answered <= due)),
-        tally(and_(answered.is_not(None), answered > due)),
-        tally(and_(answered.is_(None), due < now)),
-        tally(and_(answered.is_(None), due >= now)),
-    ).where(
-        col(ServiceTicket.opened_at) >= start,
-        col(ServiceTicket.opened_at) < end,
-        scope.owner_clause(col(ServiceTicket.assignee_id)),
+    statement = (
+        select_columns(
+            tally(and_(answered.is_not(None), answered <= due)),
+            tally(and_(answered.is_not(None), answered > due)),
+            tally(and_(answered.is_(None), due < now)),
+            tally(and_(answered.is_(None), due >= now)),
+        )
+        .select_from(ServiceTicket)
+        .outerjoin(Contract, col(Contract.id) == contract)
+        .where(
+            col(ServiceTicket.opened_at) >= start,
+            col(ServiceTicket.opened_at) < end,
+            or_(
+                and_(contract.is_not(None), scope.owner_clause(col(Contract.owner_id))),
+                and_(contract.is_(None), scope.owner_clause(col(ServiceTicket.assignee_id))),
+            ),
+        )
     )
     on_time, late, overdue, not_due = session.execute(statement).one()
     return Complaints(_count(on_time), _count(late), _count(overdue), _count(not_due))

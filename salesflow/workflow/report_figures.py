@@ -318,9 +318,14 @@ def _figures(values: dict[str, Any]) -> PeriodFigures:
     return PeriodFigures(**values)
 
 
-def period_figures(session: Session, scope: ReportScope, period: ReportPeriod) -> PeriodFigures:
-    """The figures of the whole scope for the period."""
-    return _figures(_collect(session, scope, period, False).get(0, {}))
+def period_figures(
+    session: Session,
+    scope: ReportScope,
+    period: ReportPeriod,
+    parts: frozenset[str] = PARTS,
+) -> PeriodFigures:
+    """The figures of the whole scope for the period (only ``parts`` counted)."""
+    return _figures(_collect(session, scope, period, False, parts).get(0, {}))
 
 
 def figures_by_person(

@@ -13,7 +13,7 @@ price list, deterministically:
   payment schedule (30% at signing, 70% thirty days later), the money received so far
   (every fourth customer is late with the second part), return visits 7 and 30 days
   after signing (done, with a satisfaction score, once the day has passed) and, for every
-  fifth customer, a complaint answered in time (one of them late).
+  fifth customer, a complaint (every other one answered late).
 
 Rows are written in bulk (like the sample activities) with one audit event.
 """

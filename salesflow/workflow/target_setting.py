@@ -30,21 +30,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from salesflow.i18n import _
-from salesflow.store.models import Contract, PaymentReceipt, Target, User
+from salesflow.store.models import Target, User
 from salesflow.store.types import utcnow
 from salesflow.workflow.errors import InputError, PermissionDenied
 from salesflow.workflow.identity import find_user
 from salesflow.workflow.money import parse_amount
+from salesflow.workflow.report_figures import period_figures
 from salesflow.workflow.report_periods import ReportPeriod, parse_report_period
 from salesflow.workflow.report_scope import (
     SELLER_ROLES,
     Person,
+    ReportScope,
     as_person,
     people_by_id,
     report_scope,
@@ -55,7 +56,6 @@ from salesflow.workflow.targets import PeriodTarget, attainment, period_target, 
 PERIOD_KINDS = ("week", "month", "quarter", "year")
 SETS_ANY = frozenset({"director", "admin"})
 SETS_BELOW = frozenset({"manager"})
-SIGNED_STATUSES = ("signed", "archived")
 USER = "user"
 TEAM = "team"
 EXACT = "exact"
@@ -118,7 +118,15 @@ def parse_target_period(text: str) -> ReportPeriod:
 
 
 def parse_target_amount(text: str) -> int:
-    return parse_amount(text, field="--amount")
+    """Yuan as people write them, exact to the fen, more than zero (a target of nothing
+    would only hide the attainment)."""
+    amount = parse_amount(text, field="--amount")
+    if amount <= 0:
+        raise InputError(
+            _("A target must be more than ¥0.00 (--amount)."),
+            hint=_("Write the contract value to sign in the period, e.g. 500000 or 50万."),
+        )
+    return amount
 
 
 def subject_name(subject: Subject) -> str:
@@ -271,80 +279,31 @@ def set_target(
 
 
 # ---------------------------------------------------------------------------------------
-# Progress: signed and collected, summed in SQL by owner
+# Progress: signed and collected, as the reports count them
+
+# What a target's progress takes from the period's figures.
+PROGRESS_PARTS = frozenset({"contracts", "payments"})
 
 
-def _by_owner(rows: Iterable[Any]) -> dict[int, int]:
-    return {owner: int(total or 0) for owner, total in rows if owner is not None}
-
-
-def signed_by_owner(
-    session: Session, start: date, end: date, owner_ids: Iterable[int]
-) -> dict[int, int]:
-    """Value of contracts signed from ``start`` to ``end`` (included), by owner."""
-    owners = sorted(set(owner_ids))
-    if not owners:
-        return {}
-    owner = col(Contract.owner_id)
-    statement = (
-        select(owner, func.sum(col(Contract.total_fen)))
-        .where(
-            col(Contract.status).in_(SIGNED_STATUSES),
-            col(Contract.signed_on) >= start,
-            col(Contract.signed_on) <= end,
-            owner.in_(owners),
-        )
-        .group_by(owner)
-    )
-    return _by_owner(session.exec(statement).all())
-
-
-def collected_by_owner(
-    session: Session, start: date, end: date, owner_ids: Iterable[int]
-) -> dict[int, int]:
-    """Money received from ``start`` to ``end`` (included), by the contract's owner."""
-    owners = sorted(set(owner_ids))
-    if not owners:
-        return {}
-    owner = col(Contract.owner_id)
-    statement = (
-        select(owner, func.sum(col(PaymentReceipt.amount_fen)))
-        .join(Contract, col(Contract.id) == col(PaymentReceipt.contract_id))
-        .where(
-            col(PaymentReceipt.received_on) >= start,
-            col(PaymentReceipt.received_on) <= end,
-            owner.in_(owners),
-        )
-        .group_by(owner)
-    )
-    return _by_owner(session.exec(statement).all())
-
-
-@dataclass(frozen=True)
-class _Progress:
-    signed: dict[int, int]
-    collected: dict[int, int]
-
-    def of(self, owners: Iterable[int]) -> tuple[int, int]:
-        people = list(owners)
-        return (
-            sum(self.signed.get(o, 0) for o in people),
-            sum(self.collected.get(o, 0) for o in people),
-        )
-
-
-def _progress(session: Session, start: date, end: date, owners: Iterable[int]) -> _Progress:
-    wanted = set(owners)
-    return _Progress(
-        signed_by_owner(session, start, end, wanted),
-        collected_by_owner(session, start, end, wanted),
-    )
-
-
-def _owners(subject: Subject, tree: TeamTree) -> frozenset[int]:
+def subject_scope(subject: Subject, tree: TeamTree) -> ReportScope:
+    """Whose contracts count for a subject, exactly as the reports count them: a person's
+    own; a team's, as its head's ``--team`` report (the head and everyone below them with
+    the unassigned pool; everyone for a head who sees all records)."""
+    person = subject.person
     if subject.kind == TEAM:
-        return tree.members(subject.person.id)
-    return frozenset({subject.person.id})
+        owners = None if scope_kind(person.role) == "all" else tree.members(person.id)
+        return ReportScope("team", person, owners, True, ())
+    return ReportScope("user", person, frozenset({person.id}), False, ())
+
+
+def progress(
+    session: Session, subject: Subject, tree: TeamTree, start: date, end: date
+) -> tuple[int, int]:
+    """(signed, collected) of the subject from ``start`` to ``end``: the value of contracts
+    signed and the money received (report_figures' definitions, summed in SQL)."""
+    span = ReportPeriod(start, end, "span", f"{start}..{end}")
+    figures = period_figures(session, subject_scope(subject, tree), span, PROGRESS_PARTS)
+    return figures.contracts_signed_fen, figures.payments_fen
 
 
 # ---------------------------------------------------------------------------------------
@@ -440,16 +399,9 @@ def stored_targets(
             rows.append((target, Subject(USER, people[target.user_id])))
         elif target.team_id is not None:
             rows.append((target, Subject(TEAM, people[target.team_id])))
-    ranges: dict[tuple[date, date], set[int]] = {}
-    for target, subject in rows:
-        ranges.setdefault((target.starts_on, target.ends_on), set()).update(_owners(subject, tree))
-    progress = {
-        (start, end): _progress(session, start, end, owners)
-        for (start, end), owners in ranges.items()
-    }
     result = []
     for target, subject in rows:
-        signed, collected = progress[(target.starts_on, target.ends_on)].of(_owners(subject, tree))
+        signed, collected = progress(session, subject, tree, target.starts_on, target.ends_on)
         exact = PeriodTarget(target.amount_fen, exact=True)
         result.append(
             TargetRow(
@@ -537,12 +489,10 @@ def period_rows(session: Session, view: PeriodView, period: ReportPeriod) -> lis
         user_ids=[p.id for p in view.people],
         team_ids=[p.id for p in view.teams],
     )
-    owners = set().union(*(_owners(s, tree) for s in subjects)) if subjects else set()
-    progress = _progress(session, period.start, period.end, owners)
     rows = []
     for subject in subjects:
         target = period_target(period, spans.get((subject.kind, subject.person.id), []))
-        signed, collected = progress.of(_owners(subject, tree))
+        signed, collected = progress(session, subject, tree, period.start, period.end)
         basis = None if target is None else (EXACT if target.exact else DERIVED)
         rows.append(
             TargetRow(

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from salesflow.store.models import Target
@@ -86,6 +87,17 @@ def period_target(period: ReportPeriod, spans: Sequence[TargetSpan]) -> PeriodTa
     return PeriodTarget(_half_up(total), exact=False)
 
 
+def sum_targets(targets: Sequence[PeriodTarget | None]) -> PeriodTarget | None:
+    """The people's targets added up (a per-person table's total line): only when every
+    one of them has a target, since a partial sum would read as the whole team's."""
+    if not targets or any(target is None for target in targets):
+        return None
+    present = [target for target in targets if target is not None]
+    return PeriodTarget(
+        sum(target.amount_fen for target in present), all(target.exact for target in present)
+    )
+
+
 def attainment(signed_fen: int, target: PeriodTarget | None) -> Decimal | None:
     """Signed value over the target, percent with one decimal; None without a target."""
     if target is None or target.amount_fen == 0:
@@ -104,7 +116,9 @@ def target_spans(
     if not user_ids and not team_ids:
         return {}
     statement = select(Target).where(
-        col(Target.starts_on) <= period.end, col(Target.ends_on) >= period.start
+        col(Target.starts_on) <= period.end,
+        col(Target.ends_on) >= period.start,
+        or_(col(Target.user_id).in_(sorted(user_ids)), col(Target.team_id).in_(sorted(team_ids))),
     )
     found: dict[tuple[str, int], list[TargetSpan]] = {}
     for target in session.exec(statement):

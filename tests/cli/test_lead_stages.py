@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -162,6 +163,13 @@ def test_lose_reopen_and_history(cli: Cli, team: str) -> None:
 
     for fmt in ("table", "csv", "markdown"):
         assert "proposal" in run(cli, "li.na", "history", str(lead), "--format", fmt).lower()
+
+    # Every move records when its lead entered the stage it left: the row before it.
+    rows = changes(team, lead)
+    assert rows[0].from_entered_at is None
+    for before, move in itertools.pairwise(rows):
+        assert move.from_stage == before.to_stage
+        assert move.from_entered_at == before.changed_at
 
 
 def test_moving_back_needs_a_note(cli: Cli, team: str) -> None:

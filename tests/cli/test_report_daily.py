@@ -15,15 +15,10 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 
-from tests.helpers import Cli, assert_one_line_error
+from tests.helpers import Cli, SetZone, assert_one_line_error
 from tests.report_data import REPORT_DAY, SHANGHAI, TOMORROW, ReportData, build_report_data
 from tests.workflow.test_daily_report import expected_overdue, expected_plan
-from tests.workflow.test_report_figures import (
-    SetZone,
-    expected_figures,
-    scope_of,
-    zone,  # noqa: F401 -- the fixture
-)
+from tests.workflow.test_report_figures import expected_figures, scope_of
 
 DAY = REPORT_DAY.isoformat()
 
@@ -33,7 +28,7 @@ def yuan(fen: int) -> str:
 
 
 @pytest.fixture
-def data(team: str, zone: SetZone) -> ReportData:  # noqa: F811
+def data(team: str, zone: SetZone) -> ReportData:
     zone(SHANGHAI)
     return build_report_data(team)
 

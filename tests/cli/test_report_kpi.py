@@ -94,7 +94,12 @@ def test_json_is_language_neutral(kpi: Cli) -> None:
     assert data["sections"]["win_rate_by_grade"]["rows"][-1]["grade"] is None
     people = data["sections"]["people"]
     assert [row["user"] for row in people["rows"]][:3] == ["li.na", "wang.qiang", "zhang.wei"]
-    assert people["total"]["target"] == "1200000.00"
+    # The team's target is the team block's; the people's total adds up their own
+    # targets, and wang.qiang has none for November, so there is no sum.
+    assert team["target"] == "1200000.00"
+    assert [row["target"] for row in people["rows"]][:3] == ["500000.00", None, "400000.00"]
+    assert people["total"]["target"] is None
+    assert people["total"]["attainment_pct"] is None
     for bar in data["sections"]["conversion_chart"]:
         assert isinstance(bar["value"], float)
 

@@ -20,20 +20,14 @@ import pytest
 from rich.cells import cell_len
 
 from salesflow.store.models import LOST_REASON_CODES
-from tests.helpers import Cli, assert_one_line_error, assert_refused_unchanged
+from tests.helpers import Cli, SetZone, assert_one_line_error, assert_refused_unchanged
 from tests.report_data import (
     OPEN_STAGES,
     SHANGHAI,
     ReportData,
     build_report_data,
 )
-from tests.workflow.test_weekly_report import (
-    SetZone,
-    expected_review,
-    month_case,
-    week_case,
-    zone,  # noqa: F401 -- the fixture
-)
+from tests.workflow.test_weekly_report import expected_review, month_case, pct, week_case
 
 WEEK = "2026-W47"
 MONTH = "2026-11"
@@ -52,7 +46,7 @@ def number(value: Decimal | None) -> float | None:
 
 
 @pytest.fixture
-def data(team: str, zone: SetZone) -> ReportData:  # noqa: F811
+def data(team: str, zone: SetZone) -> ReportData:
     zone(SHANGHAI)
     return build_report_data(team)
 
@@ -96,7 +90,7 @@ def check_document(document: Any, want: dict[str, Any], *, team: bool) -> None:
 
 
 def check_people(people: Any, want: dict[str, Any]) -> None:
-    current, _previous, target, attainment = want["totals"]
+    current, _previous, _target, _attainment = want["totals"]
     assert [row["user"] for row in people["rows"]] == [p[0] for p in want["people"]]
     for row, (_user, figures, person_target, person_pct) in zip(
         people["rows"], want["people"], strict=True
@@ -107,8 +101,11 @@ def check_people(people: Any, want: dict[str, Any]) -> None:
         assert row["target"] == yuan(person_target)
         assert row["attainment_pct"] == number(person_pct)
     assert people["total"]["new_leads"] == current["new_leads"]
-    assert people["total"]["target"] == yuan(target)
-    assert people["total"]["attainment_pct"] == number(attainment)
+    # The total line adds up the people's own targets, when every person has one.
+    targets = [t for user, _f, t, _p in want["people"] if user is not None]
+    summed = None if not targets or None in targets else sum(targets)
+    assert people["total"]["target"] == yuan(summed)
+    assert people["total"]["attainment_pct"] == number(pct(current["contracts_signed_fen"], summed))
 
 
 def check_lists(sections: Any, want: dict[str, Any], *, team: bool) -> None:
@@ -169,7 +166,7 @@ def test_weekly_json_of_a_rep(cli: Cli, data: ReportData) -> None:
         "to": "2026-11-22",
     }
     assert document["scope"]["kind"] == "self"
-    assert document["previous"] == "2026-W46"
+    assert document["previous"] == {"key": "2026-W46", "from": "2026-11-09", "to": "2026-11-15"}
     assert document["following"] == {"key": "2026-W48", "from": "2026-11-23", "to": "2026-11-29"}
     assert document["stale_days"] == 30
     today = date.today()
@@ -197,7 +194,7 @@ def test_monthly_json(cli: Cli, data: ReportData) -> None:
     document = report(cli, "zhao.min", "monthly", "--period", MONTH, "--team")
     assert document["report"] == "monthly"
     assert document["period"]["key"] == MONTH
-    assert document["previous"] == "2026-10"
+    assert document["previous"]["key"] == "2026-10"
     assert document["following"]["key"] == "2026-12"
     want = expected_review(
         data, month_case("zhao.min", team=True), today=date.today(), stale_days=30
@@ -207,7 +204,9 @@ def test_monthly_json(cli: Cli, data: ReportData) -> None:
     kpis = [key for key in document["sections"] if key not in SECTIONS]
     assert kpis
     assert all(key.startswith("kpi_") for key in kpis)
-    assert {"kpi_people", "kpi_lost_reasons"} <= set(kpis)
+    # without what the review already shows: its people and its lost reasons
+    assert {"kpi_team", "kpi_conversion", "kpi_people_chart"} <= set(kpis)
+    assert not {"kpi_people", "kpi_lost_reasons", "kpi_lost_reasons_chart"} & set(kpis)
     # zhao.min's team target is the year's 8,000,000.00 × 30/365
     assert document["sections"]["totals"]["contracts_signed_value"]["target"] == "657534.25"
 

@@ -178,6 +178,8 @@ def test_a_refused_manager_is_told_before_being_asked(cli: Cli, team: str) -> No
         (["--user", "li.na", "--period", "", "--amount", "1"], "--period"),
         (["--user", "li.na", "--period", "2026-11", "--amount", "-5"], "--amount"),
         (["--user", "li.na", "--period", "2026-11", "--amount", "abc"], "--amount"),
+        (["--user", "li.na", "--period", "2026-11", "--amount", "0"], "--amount"),
+        (["--user", "li.na", "--period", "2026-11", "--amount", "0.004"], "--amount"),
         (["--user", "li.na", "--period", "2026-11", "--amount", "1e6"], "--amount"),
         (["--user", "li.na", "--period", "2026-11", "--amount", ""], "--amount"),
         (["--user", "nobody", "--period", "2026-11", "--amount", "1"], "--user"),
@@ -213,10 +215,10 @@ def test_without_a_terminal_a_missing_value_names_its_option(cli: Cli, team: str
     assert_refused_unchanged(cli, team, args, 2, "--period")
 
 
-def test_zero_is_a_target_and_more_than_two_decimals_round(cli: Cli, team: str) -> None:
-    set_target(cli, "zhao.min", "--user", "li.na", "--period", "2026", "--amount", "0")
+def test_more_than_two_decimals_round_half_up(cli: Cli, team: str) -> None:
+    set_target(cli, "zhao.min", "--user", "li.na", "--period", "2026", "--amount", "0.005")
     set_target(cli, "zhao.min", "--user", "li.na", "--period", "2026-Q1", "--amount", "0.125")
-    assert [row[5] for row in stored(team)] == [0, 13]
+    assert [row[5] for row in stored(team)] == [1, 13]
 
 
 # ---------------------------------------------------------------------------------------
@@ -497,3 +499,31 @@ def test_show_in_each_format(cli: Cli, team: str, monkeypatch: pytest.MonkeyPatc
     assert sections[1].splitlines()[0] == "section,key,value"
     empty = run(cli, "sun.li", "show")
     assert "No targets." in empty
+
+
+@pytest.mark.parametrize("head", ["wang.qiang", "zhao.min"])
+def test_a_teams_progress_is_what_its_team_report_counts(cli: Cli, team: str, head: str) -> None:
+    """target show and report kpi --team count a team's signed and collected money the
+    same way, also when someone is outside every team (li.na without a manager)."""
+    from sqlalchemy import update
+
+    from tests.report_data import MONTH, build_report_data
+
+    build_report_data(team)
+    engine = create_engine(team)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(User).where(col(User.username) == "liu.yang").values(manager_id=None)
+            )
+    finally:
+        engine.dispose()
+    shown = show(cli, head, "--period", MONTH)
+    row = rows_by_subject(shown)[("team", head)]
+    result = cli("--as", head, "report", "kpi", "--period", MONTH, "--team", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    kpis = json.loads(result.stdout)
+    block = kpis["sections"]["team"]
+    assert (row["signed"], row["collected"]) == (block["signed_value"], block["collected_value"])
+    assert row["target"] == block["target"]
+    assert row["attainment_pct"] == block["attainment_pct"]

@@ -154,3 +154,43 @@ def test_commands_need_an_initialized_database(db_url: str, cli: Cli, command: l
     assert "salesflow init" in (result.stderr + result.stdout)
     if before is not None:
         assert snapshot(db_url) == before  # the empty PostgreSQL database stays empty
+
+
+def test_upgrading_to_0007_fills_in_when_each_move_entered_the_stage_it_left(
+    team: str,
+) -> None:
+    """0007 adds stage_changes.from_entered_at and works it out for the moves already
+    there: the time of the lead's latest earlier move into the stage the move leaves."""
+    from alembic import command
+    from sqlmodel import Session, col, select
+
+    from salesflow.store.migrate import alembic_config
+    from salesflow.store.models import StageChange
+    from tests.report_data import build_report_data
+
+    data = build_report_data(team)
+    expected = {}
+    for lead in data.leads:
+        rows = data.history(lead.id)
+        for index, row in enumerate(rows):
+            into = [r.changed_at for r in rows[:index] if r.to_stage == row.from_stage]
+            expected[row.id] = max(into) if row.from_stage is not None and into else None
+    assert any(value is not None for value in expected.values())
+    engine = create_engine(team)
+    try:
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0006")
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        with Session(engine) as session:
+            found = {
+                change.id: change.from_entered_at
+                for change in session.exec(select(StageChange).order_by(col(StageChange.id)))
+            }
+        assert compare_with_models(engine) == []
+    finally:
+        engine.dispose()
+    assert found == expected

@@ -19,6 +19,7 @@ from salesflow.workflow.daily_report import (
     daily_report,
 )
 from salesflow.workflow.report_scope import report_scope
+from tests.helpers import SetZone
 from tests.report_data import (
     EDGE_EARLY_18,
     OPEN_STAGES,
@@ -29,14 +30,7 @@ from tests.report_data import (
     build_report_data,
 )
 from tests.workflow.test_lead_views import acting
-from tests.workflow.test_report_figures import (
-    Scope,
-    SetZone,
-    expected_figures,
-    only,
-    scope_of,
-    zone,  # noqa: F401 -- the fixture
-)
+from tests.workflow.test_report_figures import Scope, expected_figures, only, scope_of
 
 
 def run(url: str, username: str, day: date, *, team: bool = False) -> DailyReport:
@@ -130,7 +124,7 @@ def check(data: ReportData, report: DailyReport, scope: Scope, day: date, throug
     assert all(item.kind in (FOLLOW_UP, RETURN_VISIT) for item in report.plan)
 
 
-def test_a_reps_own_day(team: str, zone: SetZone) -> None:  # noqa: F811
+def test_a_reps_own_day(team: str, zone: SetZone) -> None:
     zone(SHANGHAI)
     data = build_report_data(team)
     report = run(team, "li.na", REPORT_DAY)
@@ -145,7 +139,7 @@ def test_a_reps_own_day(team: str, zone: SetZone) -> None:  # noqa: F811
 
 
 @pytest.mark.parametrize("head", ["wang.qiang", "zhao.min"])
-def test_a_team_day_with_its_people(team: str, zone: SetZone, head: str) -> None:  # noqa: F811
+def test_a_team_day_with_its_people(team: str, zone: SetZone, head: str) -> None:
     zone(SHANGHAI)
     data = build_report_data(team)
     report = run(team, head, REPORT_DAY, team=True)
@@ -181,7 +175,7 @@ def test_a_team_day_with_its_people(team: str, zone: SetZone, head: str) -> None
         assert set(lines) - {None} <= data.team_ids("wang.qiang")
 
 
-def test_the_plan_over_a_weekend(team: str, zone: SetZone) -> None:  # noqa: F811
+def test_the_plan_over_a_weekend(team: str, zone: SetZone) -> None:
     zone(SHANGHAI)
     data = build_report_data(team)
     friday = date(2026, 11, 20)
@@ -189,7 +183,7 @@ def test_the_plan_over_a_weekend(team: str, zone: SetZone) -> None:  # noqa: F81
     check(data, report, scope_of(data, "zhao.min", team=True), friday, date(2026, 11, 23))
 
 
-def test_the_day_follows_the_time_zone(team: str, zone: SetZone) -> None:  # noqa: F811
+def test_the_day_follows_the_time_zone(team: str, zone: SetZone) -> None:
     data = build_report_data(team)
     found = {}
     for name in (SHANGHAI, "UTC"):

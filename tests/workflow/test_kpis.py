@@ -9,9 +9,6 @@ The oracle below is written from the definitions in the README, over the records
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -23,6 +20,7 @@ from salesflow.store.models import LOST_REASON_CODES, SOURCE_CODES
 from salesflow.workflow.kpis import KpiReport, kpi_report
 from salesflow.workflow.report_periods import parse_report_period
 from salesflow.workflow.report_scope import report_scope
+from tests.helpers import SetZone
 from tests.report_data import (
     EDGE_MONTH,
     LOST,
@@ -50,7 +48,6 @@ PROBABILITY = {
 }
 SELLERS = ("rep", "manager", "director")
 GRADES = ("A", "B", "C", None)
-SetZone = Callable[[str], None]
 CASES = (
     ("li.na", False),
     ("wang.qiang", True),
@@ -300,8 +297,16 @@ class Oracle:
         return len(scores), mean(sum(s for s in scores if s is not None), len(scores))
 
     def complaints(self, now: datetime) -> tuple[Any, ...]:
+        # A ticket counts for its contract's owner, else for its assignee.
         tickets = [
-            t for t in self.data.tickets if self.within(t.opened_at) and self.owns(t.assignee_id)
+            t
+            for t in self.data.tickets
+            if self.within(t.opened_at)
+            and self.owns(
+                self.contracts[t.contract_id].owner_id
+                if t.contract_id is not None
+                else t.assignee_id
+            )
         ]
         answered = [
             (t.first_response_at, t.response_due_at)
@@ -382,23 +387,6 @@ class Oracle:
             "people": self.people(),
             "lost_reasons": self.lost_reasons(),
         }
-
-
-@pytest.fixture
-def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[SetZone]:
-    """Set the process time zone; the original one (and tzset) comes back afterwards."""
-    original = os.environ.get("TZ")
-
-    def set_zone(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield set_zone
-    if original is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = original
-    time.tzset()
 
 
 # --------------------------------------------------------------------------- the report

@@ -4,9 +4,7 @@ and a director's team, per person adding up to the team."""
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
@@ -22,6 +20,7 @@ from salesflow.workflow.report_figures import (
 )
 from salesflow.workflow.report_periods import day_period, week_period
 from salesflow.workflow.report_scope import report_scope
+from tests.helpers import SetZone
 from tests.report_data import (
     LOST,
     REPORT_DAY,
@@ -43,26 +42,6 @@ STAGE_ORDER = (
     WON,
     LOST,
 )
-
-SetZone = Callable[[str], None]
-
-
-@pytest.fixture
-def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[SetZone]:
-    """Set the process time zone for a test; the original comes back afterwards (and
-    ``time.tzset()`` runs again so the C library sees it)."""
-    original = os.environ.get("TZ")
-
-    def set_zone(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield set_zone
-    if original is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = original
-    time.tzset()
 
 
 # ------------------------------------------------------------------ the plain definitions

@@ -3,8 +3,6 @@ UTC bounds of local days in Shanghai and in UTC."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -19,21 +17,7 @@ from salesflow.workflow.report_periods import (
     period_of,
     week_period,
 )
-
-SetZone = Callable[[str], None]
-
-
-@pytest.fixture
-def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[SetZone]:
-    """Set the process time zone; the original one comes back afterwards."""
-
-    def set_zone(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield set_zone
-    monkeypatch.undo()
-    time.tzset()
+from tests.helpers import SetZone
 
 
 def period(text: str) -> ReportPeriod:

@@ -10,9 +10,6 @@ planned follow-ups. Targets are checked against hand arithmetic. A week edge (Su
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -30,6 +27,7 @@ from salesflow.workflow.weekly_report import (
     week_to_report,
     weekly_report,
 )
+from tests.helpers import SetZone
 from tests.report_data import (
     EDGE_WEEK,
     LOST,
@@ -42,8 +40,6 @@ from tests.report_data import (
 )
 from tests.workflow.test_lead_views import acting
 from tests.workflow.test_report_figures import Scope, expected_figures, scope_of
-
-SetZone = Callable[[str], None]
 
 # The default stage configuration's probabilities (stages.toml), percent.
 PROBABILITY = {
@@ -82,23 +78,6 @@ MONTH_TARGETS = {
     ("team", "wang.qiang"): 1_200_000_00,  # exact
     ("team", "zhao.min"): 65_753_425,  # 24,000,000,000 / 365 = 65,753,424.66
 }
-
-
-@pytest.fixture
-def zone() -> Iterator[SetZone]:
-    """Set the process time zone for a test; the original comes back afterwards."""
-    original = os.environ.get("TZ")
-
-    def set_zone(name: str) -> None:
-        os.environ["TZ"] = name
-        time.tzset()
-
-    yield set_zone
-    if original is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = original
-    time.tzset()
 
 
 # ------------------------------------------------------------------ the plain definitions
