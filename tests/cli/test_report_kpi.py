@@ -6,14 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import time
-from collections.abc import Iterator
 
 import pytest
 from rich.cells import cell_len
 
-from tests.helpers import Cli
+from tests.helpers import Cli, SetZone
 from tests.report_data import MONTH, build_report_data
 
 BLOCKS = [
@@ -32,18 +29,11 @@ BLOCKS = [
 
 
 @pytest.fixture
-def kpi(team: str, cli: Cli) -> Iterator[Cli]:
+def kpi(team: str, cli: Cli, zone: SetZone) -> Cli:
     """The fixed data set, read in UTC (the time zone comes back afterwards)."""
-    original = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
+    zone("UTC")
     build_report_data(team)
-    yield cli
-    if original is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = original
-    time.tzset()
+    return cli
 
 
 def run(cli: Cli, *args: str) -> str:
