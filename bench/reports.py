@@ -15,7 +15,8 @@ Builds its own data in a temp folder (or in ``--keep DIR``, where it stays for p
     12 months (``closed_at``), lost ones with a lost reason (and a competitor for
     ``competitor``); every lead has its stage history: the entry row and each move;
   - activities (call, visit, meeting, email, wechat, note) by the lead's owner, spread
-    over each lead's life, the newest in ``last_activity_at``;
+    over each lead's life, the newest in ``last_activity_at``, the earliest that is not a
+    note in ``first_contact_at``;
   - quotes on leads that reached the proposal stage, some revised (version 2), every
     status, sent ones with ``sent_at``; contracts from accepted quotes, mostly signed
     over the last 12 months, some draft, sent or cancelled;
@@ -745,6 +746,14 @@ def add_targets(db: sqlite3.Connection, now: datetime) -> None:
 # ----------------------------------------------------------------------------- build
 
 
+# Each lead's first contact (leads.first_contact_at), as salesflow keeps it: its earliest
+# activity that is not a note.
+FIRST_CONTACTS = (
+    "UPDATE leads SET first_contact_at = (SELECT min(occurred_at) FROM activities "
+    "WHERE activities.lead_id = leads.id AND activities.kind <> 'note')"
+)
+
+
 def grow(database: Path, sizes: Sizes, seed: int = 20261124) -> None:
     """Grow a copy of the sample database to the given sizes, in one transaction."""
     rng = random.Random(seed)
@@ -754,6 +763,7 @@ def grow(database: Path, sizes: Sizes, seed: int = 20261124) -> None:
         db.execute("BEGIN IMMEDIATE")
         plans = grow_leads(db, sizes, now, rng)
         insert_all(db, INSERT_ACTIVITIES, activity_rows(plans, rng))
+        db.execute(FIRST_CONTACTS)
         quotes, contracts = (
             max(0, wanted - int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]))
             for wanted, table in ((sizes.quotes, "quotes"), (sizes.contracts, "contracts"))

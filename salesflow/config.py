@@ -17,7 +17,10 @@ Each setting is resolved from the first source that provides it:
 * the contract terms template (``contract new``): ``contract_template`` in the config
   file, a path to a Jinja2 text template, else the one shipped with salesflow;
 * the font for PDF documents: ``SALESFLOW_PDF_FONT``, else ``pdf_font`` in the config
-  file, else a CJK font found on the system (:mod:`salesflow.documents.fonts`).
+  file, else a CJK font found on the system (:mod:`salesflow.documents.fonts`);
+* the language people read (``zh`` or ``en``): ``--lang``, else ``SALESFLOW_LANG``, else
+  ``lang`` in the config file, else the locale (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``,
+  ``LANG``: ``zh_CN.UTF-8`` means Chinese), else English.
 
 The config file is ``config.toml`` in the platform config directory. ``SALESFLOW_HOME``
 moves both the config and the data directory to one folder (tests use it so they never
@@ -32,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from salesflow.i18n import _
-from salesflow.workflow.errors import ConfigurationError
+from salesflow.i18n import N_, SOURCE_LANGUAGE, _, language_code, locale_language
+from salesflow.workflow.errors import ConfigurationError, InputError
 
 APP_NAME = "salesflow"
 # Our company's header on quote documents, in the order ``config show`` lists them.
@@ -47,7 +50,7 @@ COMPANY_KEYS = (
     "company_bank_account",
 )
 CONFIG_KEYS = frozenset(
-    {"database_url", "user", "stale_days", "pdf_font", "contract_template", *COMPANY_KEYS}
+    {"database_url", "user", "stale_days", "pdf_font", "contract_template", "lang", *COMPANY_KEYS}
 )
 # Settings that are whole numbers in the config file (every other one is a string).
 NUMBER_KEYS = frozenset({"stale_days"})
@@ -66,11 +69,11 @@ class Resolved:
 
 # Source codes are stored in JSON output as they are; people read the labels.
 SOURCE_LABELS = {
-    "config-file": "config file",
-    "default": "default",
-    "os-login": "operating-system login",
-    "platform": "platform folder",
-    "unset": "not set",
+    "config-file": N_("config file"),
+    "default": N_("default"),
+    "os-login": N_("operating-system login"),
+    "platform": N_("platform folder"),
+    "unset": N_("not set"),
 }
 
 
@@ -91,6 +94,7 @@ class Settings:
     company: dict[str, Resolved] = field(default_factory=dict)
     pdf_font: Resolved = Resolved("", "unset")
     contract_template: Resolved = Resolved("", "unset")
+    lang: Resolved = Resolved(SOURCE_LANGUAGE, "default")
 
     def company_value(self, key: str) -> str:
         """A company header setting, stripped; "" when not set."""
@@ -112,6 +116,7 @@ class Settings:
         ]
         rows.append(("pdf_font", self.pdf_font, self.pdf_font.value))
         rows.append(("contract_template", self.contract_template, self.contract_template.value))
+        rows.append(("lang", self.lang, self.lang.value))
         return [
             {"setting": name, "value": display, "source": resolved.source}
             for name, resolved, display in rows
@@ -172,6 +177,13 @@ def read_config_file(path: Path) -> dict[str, Any]:
             raise ConfigurationError(
                 _("The setting {key} in {path} must be a string.").format(key=key, path=path)
             )
+    if "lang" in data and language_code(data["lang"]) is None:
+        raise ConfigurationError(
+            _("The setting lang in {path} names no language salesflow speaks: '{value}'.").format(
+                path=path, value=data["lang"]
+            ),
+            hint=_("Use zh (简体中文) or en (English)."),
+        )
     return data
 
 
@@ -239,13 +251,59 @@ def os_login_name() -> str:
     return cleaned or "admin"
 
 
-def resolve_settings(*, cli_db: str | None = None, cli_user: str | None = None) -> Settings:
-    cdir = config_dir()
-    config_path = Path(cdir.value) / "config.toml"
-    config_source = cdir.source
+def config_file() -> Resolved:
+    """Where the config file is: SALESFLOW_CONFIG, else config.toml in the config folder."""
     if os.environ.get("SALESFLOW_CONFIG"):
-        config_path = Path(os.environ["SALESFLOW_CONFIG"]).expanduser()
-        config_source = "SALESFLOW_CONFIG"
+        return Resolved(str(Path(os.environ["SALESFLOW_CONFIG"]).expanduser()), "SALESFLOW_CONFIG")
+    cdir = config_dir()
+    return Resolved(str(Path(cdir.value) / "config.toml"), cdir.source)
+
+
+def parse_language(raw: str, *, field: str) -> str:
+    """``zh`` or ``en`` for any spelling of them (zh_CN.UTF-8, 中文, English); else refused."""
+    code = language_code(raw)
+    if code is None:
+        raise InputError(
+            _("Unknown language '{value}' ({field}).").format(value=raw, field=field),
+            hint=_("Use zh (简体中文) or en (English)."),
+        )
+    return code
+
+
+def resolve_language(cli_lang: str | None = None, file_lang: str | None = None) -> Resolved:
+    """The language people read, and where it came from (see the module's docstring).
+
+    ``file_lang`` is the config file's ``lang`` (already read); a bad ``--lang`` or
+    ``SALESFLOW_LANG`` is refused naming it.
+    """
+    if cli_lang is not None:
+        return Resolved(parse_language(cli_lang, field="--lang"), "--lang")
+    explicit = os.environ.get("SALESFLOW_LANG", "").strip()
+    if explicit:
+        return Resolved(parse_language(explicit, field="SALESFLOW_LANG"), "SALESFLOW_LANG")
+    if file_lang:
+        return Resolved(parse_language(file_lang, field="lang"), "config-file")
+    found = locale_language(os.environ)
+    if found:
+        return Resolved(found[0], found[1])
+    return Resolved(SOURCE_LANGUAGE, "default")
+
+
+def run_language(cli_lang: str | None) -> str:
+    """The language of a run, as :func:`resolve_language` decides it; a config file that
+    cannot be read is left out here (the command reports it when it reads its settings)."""
+    try:
+        file_lang = read_config_file(Path(config_file().value)).get("lang")
+    except ConfigurationError:
+        file_lang = None
+    return resolve_language(cli_lang, file_lang).value
+
+
+def resolve_settings(
+    *, cli_db: str | None = None, cli_user: str | None = None, cli_lang: str | None = None
+) -> Settings:
+    located = config_file()
+    config_path, config_source = Path(located.value), located.source
     file_settings = read_config_file(config_path)
     file_label = _("config file {path}").format(path=config_path)  # for error messages
     ddir = data_dir()
@@ -307,4 +365,5 @@ def resolve_settings(*, cli_db: str | None = None, cli_user: str | None = None) 
         company=company,
         pdf_font=pdf_font,
         contract_template=contract_template,
+        lang=resolve_language(cli_lang, file_settings.get("lang")),
     )

@@ -26,6 +26,10 @@ ENV_VARS = (
     "SALESFLOW_DEBUG",
     "SALESFLOW_NO_INPUT",
     "NO_COLOR",
+    # The locale's language variables above LANG (LANG itself is set to C.UTF-8).
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_MESSAGES",
 )
 ADMIN = "boss"
 

@@ -50,6 +50,7 @@ What it deliberately contains (lead keys in quotes; ``ReportData.lead(key)``):
   without; lost moves in 2025, Oct, W46, W47, W48.
 * Next steps (open assigned leads only): overdue as of REPORT_DAY, due 2026-11-19
   (tomorrow), in W48, and none. ``last_activity_at`` is the lead's newest activity, None
+  when it has none; ``first_contact_at`` its earliest activity that is not a note, None
   when it has none.
 * Activities: about 380 of every kind, by the lead's owner, never before the lead's
   ``created_at`` and never after a closed lead's ``closed_at``; several per day per rep in
@@ -191,6 +192,7 @@ class LeadRecord:
     next_step_date: date | None
     next_step_action: str | None
     last_activity_at: datetime | None
+    first_contact_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -1224,6 +1226,8 @@ class _Writer:
             updated_at=plan.entered_at,
             closed_at=plan.closed_at,
             last_activity_at=occurred[-1][1] if occurred else None,
+            # Its earliest activity that is not a note, as the workflow keeps it.
+            first_contact_at=next((at for kind, at in occurred if kind != "note"), None),
             stage_entered_at=plan.entered_at,
         )
         self.session.add(lead)
@@ -1551,6 +1555,7 @@ def lead_record(row: Lead) -> LeadRecord:
         next_step_date=row.next_step_date,
         next_step_action=row.next_step_action,
         last_activity_at=row.last_activity_at,
+        first_contact_at=row.first_contact_at,
     )
 
 

@@ -29,7 +29,7 @@ MESSAGE_CALLS = ERRORS | {"note", "report"}
 def _is_translated(node: ast.expr) -> bool:
     if isinstance(node, ast.Call):
         func = node.func
-        if isinstance(func, ast.Name) and func.id in {"_", "ngettext"}:
+        if isinstance(func, ast.Name) and func.id in {"_", "ngettext", "help_format"}:
             return True
         if isinstance(func, ast.Attribute) and func.attr == "format":
             return _is_translated(func.value)

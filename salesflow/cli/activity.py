@@ -14,7 +14,7 @@ import typer
 
 from salesflow.cli import context, groups
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date, help_format
 
 if TYPE_CHECKING:
     from salesflow.workflow.activities import LogResult
@@ -52,7 +52,7 @@ def _next_date_problem(text: str) -> str | None:
     except InputError as exc:
         return exc.message
     if day < date.today():
-        return _("{date} is in the past; give today or a later day.").format(date=day.isoformat())
+        return _("{date} is in the past; give today or a later day.").format(date=format_date(day))
     return None
 
 
@@ -169,7 +169,7 @@ def log(
         typer.Option(
             "--next-date",
             metavar="DATE",
-            help=_("When the next step is due: {forms}.").format(forms=DATE_FORMS),
+            help=help_format("When the next step is due: {forms}.", forms=DATE_FORMS),
         ),
     ] = None,
     next_action: Annotated[
@@ -208,7 +208,7 @@ def _tell_next_step(result: LogResult) -> None:
     )
     if result.next_date is None:
         return
-    when = result.next_date.isoformat()
+    when = format_date(result.next_date)
     context.note(_("Next step: {action}, due {date}.").format(action=result.next_action, date=when))
     if result.date_from_cadence and result.lead_ungraded:
         context.note(
@@ -253,7 +253,9 @@ def list_(
     since: Annotated[
         str | None,
         typer.Option(
-            "--since", metavar="DATE", help=_("From this day on: {forms}.").format(forms=DATE_FORMS)
+            "--since",
+            metavar="DATE",
+            help=help_format("From this day on: {forms}.", forms=DATE_FORMS),
         ),
     ] = None,
     until: Annotated[

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date
 
 if TYPE_CHECKING:
     from salesflow.cli.today import Cell
@@ -25,7 +25,7 @@ def cells() -> dict[str, list[Cell]]:
             Cell(_("Part"), lambda i: str(i.position), "right"),
             Cell(_("Company"), lambda i: i.company),
             Cell(_("Outstanding"), lambda i: _yuan(i.outstanding), "right"),
-            Cell(_("Due"), lambda i: i.due_on.isoformat()),
+            Cell(_("Due"), lambda i: format_date(i.due_on)),
             Cell(_("Days overdue"), lambda i: _days(i.days_overdue), "right", _late),
         ]
     }

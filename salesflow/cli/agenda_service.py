@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from salesflow.i18n import _
+from salesflow.i18n import _, current_language, format_date, format_datetime
 
 
 def _late_visit(item: Any) -> str | None:
@@ -18,7 +18,15 @@ def _late_ticket(item: Any) -> str | None:
 
 
 def _when(value: Any) -> str:
-    return str(value.astimezone().strftime("%Y-%m-%d %H:%M"))
+    return format_datetime(value)
+
+
+def occasion_text(text: str) -> str:
+    """The person's half of an occasion written in both languages ("生日 Birthday")."""
+    chinese, _space, english = text.partition(" ")
+    if current_language() == "zh" or not english:
+        return chinese
+    return english
 
 
 def _ticket_flag(item: Any) -> str:
@@ -36,7 +44,7 @@ def cells() -> dict[str, Any]:
             Cell(_("Visit"), lambda i: str(i.visit_id), "right"),
             customer,
             company,
-            Cell(_("Due"), lambda i: i.scheduled_on.isoformat(), style=_late_visit),
+            Cell(_("Due"), lambda i: format_date(i.scheduled_on), style=_late_visit),
             Cell(
                 _("Days overdue"),
                 lambda i: "" if i.days_overdue is None else f"{OVERDUE_MARK} {i.days_overdue}",
@@ -55,9 +63,9 @@ def cells() -> dict[str, Any]:
             Cell(_("Response"), _ticket_flag, style=_late_ticket),
         ],
         "care": [
-            Cell(_("Date"), lambda i: i.day.isoformat()),
+            Cell(_("Date"), lambda i: format_date(i.day)),
             Cell(_("In days"), lambda i: str(i.days_away), "right"),
-            Cell(_("Occasion"), lambda i: i.occasion),
+            Cell(_("Occasion"), lambda i: occasion_text(i.occasion)),
             Cell(_("Company"), lambda i: i.company or ""),
             Cell(_("Contact"), lambda i: i.contact or ""),
             Cell(_("Suggested greeting"), lambda i: i.greeting),

@@ -24,6 +24,7 @@ class Invocation:
     as_user: str | None = None
     no_input: bool = False
     debug: bool = False
+    lang: str | None = None
 
 
 state = Invocation()
@@ -35,13 +36,15 @@ def reset(
     as_user: str | None = None,
     no_input: bool = False,
     debug: bool = False,
+    lang: str | None = None,
 ) -> None:
     """Start an invocation afresh (the process may run several, as the tests do)."""
     state.db, state.as_user, state.no_input, state.debug = db, as_user, no_input, debug
+    state.lang = lang
 
 
 def settings() -> Settings:
-    return resolve_settings(cli_db=state.db, cli_user=state.as_user)
+    return resolve_settings(cli_db=state.db, cli_user=state.as_user, cli_lang=state.lang)
 
 
 def note(message: str) -> None:

@@ -12,7 +12,7 @@ import typer
 
 from salesflow.cli import context, groups
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date
 
 app = groups.contract
 
@@ -54,7 +54,9 @@ def show(
         contract_for_reading,
         contract_lines,
     )
+    from salesflow.workflow.glossary import APPROVAL_STATUSES, label
     from salesflow.workflow.money import format_yuan
+    from salesflow.workflow.roles import role_label
 
     with context.acting() as (session, actor):
         contract = contract_for_reading(session, actor, number)
@@ -65,12 +67,13 @@ def show(
             user = session.get(User, user_id) if user_id else None
             return user.username if user else "-"
 
+        template = _("default") if contract.template == "default" else contract.template
         out = [
             f"{_('Contract')}: {contract.number}",
             f"{_('Status')}: {_status_label(contract.status)}",
             f"{_('Lead')}: {contract.lead_id}",
             f"{_('Owner')}: {name(contract.owner_id)}",
-            f"{_('Template')}: {contract.template}",
+            f"{_('Template')}: {template}",
         ]
         from salesflow.workflow.quote_math import quantity_text
 
@@ -88,18 +91,22 @@ def show(
         if contract.reviewed_at:
             out.append(
                 f"{_('Reviewed by')}: {name(contract.reviewed_by_id)} "
-                f"{contract.reviewed_at:%Y-%m-%d} {contract.review_comment or ''}".rstrip()
+                f"{format_date(contract.reviewed_at.astimezone())} "
+                f"{contract.review_comment or ''}".rstrip()
             )
         for approval in approvals:
             out.append(
-                f"{_('Approval')} {approval.id}: {approval.required_role} {approval.status} "
+                f"{_('Approval')} {approval.id}: {role_label(approval.required_role)} "
+                f"{label(APPROVAL_STATUSES, approval.status)} "
                 f"{name(approval.decided_by_id) if approval.decided_by_id else ''}".rstrip()
             )
         if contract.signed_on:
-            out.append(
-                f"{_('Signed')}: {contract.signed_on.isoformat()} {contract.signer} "
-                f"{contract.signed_file} sha256 {contract.signed_sha256}"
-            )
+            signed = [format_date(contract.signed_on), contract.signer or ""]
+            if contract.signed_file:
+                signed.append(contract.signed_file)
+            if contract.signed_sha256:
+                signed.append(f"sha256 {contract.signed_sha256}")
+            out.append(f"{_('Signed on')}: " + " ".join(part for part in signed if part))
         if terms:
             out += ["", contract.terms_text]
     print("\n".join(out))
@@ -239,7 +246,7 @@ def sign(
         _("Contract {number} is signed; lead {lead} is won; visits on {visits}.").format(
             number=result.number,
             lead=result.lead_id,
-            visits=", ".join(d.isoformat() for d in result.visits),
+            visits=", ".join(format_date(d) for d in result.visits),
         )
     )
 

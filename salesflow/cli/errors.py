@@ -21,10 +21,15 @@ def _styled(text: str) -> str:
 def report(message: str, hint: str | None = None) -> None:
     """``Error: <message> Hint: <hint>`` as a single line on stderr."""
     text = " ".join(message.split())
-    line = _styled(_("Error:")) + " " + text
+    line = _styled(_("Error:")) + _after(_("Error:")) + text
     if hint:
-        line += " " + _("Hint:") + " " + " ".join(hint.split())
+        line += " " + _("Hint:") + _after(_("Hint:")) + " ".join(hint.split())
     print(line, file=sys.stderr)
+
+
+def _after(label: str) -> str:
+    """A space after "Error:", none after the full-width "错误：" (it has its own)."""
+    return "" if label.endswith("：") else " "
 
 
 def report_unexpected(exc: BaseException, *, debug: bool) -> None:

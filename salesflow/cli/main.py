@@ -12,7 +12,9 @@ from salesflow import __version__
 from salesflow.cli import context, init, today
 from salesflow.cli.errors import EXIT_USAGE, report, report_unexpected
 from salesflow.cli.groups import GROUPS, register_commands
-from salesflow.i18n import _
+from salesflow.cli.language import lang_from_args, translate_commands, usage_message
+from salesflow.config import run_language
+from salesflow.i18n import SOURCE_LANGUAGE, _, environment_language, speaking
 from salesflow.workflow.errors import SalesflowError
 
 app = typer.Typer(
@@ -61,6 +63,17 @@ def root(
     debug: Annotated[
         bool, typer.Option("--debug", help=_("Show tracebacks for unexpected errors."))
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="zh|en",
+            help=_(
+                "Language people read: zh (简体中文) or en (English) "
+                "(else SALESFLOW_LANG, config, locale)."
+            ),
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -73,6 +86,7 @@ def root(
         as_user=as_user,
         no_input=no_input or env_flag("SALESFLOW_NO_INPUT"),
         debug=debug or env_flag("SALESFLOW_DEBUG"),
+        lang=lang,
     )
 
 
@@ -90,11 +104,26 @@ def _is_usage_error(exc: Exception) -> bool:
 def run(argv: list[str] | None = None) -> int:
     """Run salesflow with ``argv`` and return the exit code (tests call this directly)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    register_commands(args)
+    # The command modules are imported in English: their help texts are message ids.
+    with speaking(SOURCE_LANGUAGE):
+        register_commands(args)
     context.reset()
+    try:
+        language = run_language(lang_from_args(args))
+    except SalesflowError as exc:
+        with speaking(environment_language()):
+            report(exc.message, exc.hint)
+        return exc.exit_code
+    with speaking(language):
+        return _run(args)
+
+
+def _run(args: list[str]) -> int:
     debug = "--debug" in args or env_flag("SALESFLOW_DEBUG")
     try:
-        result = app(args=args, prog_name="salesflow", standalone_mode=False)
+        command = typer.main.get_command(app)
+        translate_commands(command)
+        result = command.main(args=args, prog_name="salesflow", standalone_mode=False)
     except SalesflowError as exc:
         report(exc.message, exc.hint)
         return exc.exit_code
@@ -106,14 +135,14 @@ def run(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:
         if _is_usage_error(exc):
-            command = getattr(getattr(exc, "ctx", None), "command_path", "salesflow")
+            path = getattr(getattr(exc, "ctx", None), "command_path", "salesflow")
             code = exc.exit_code  # type: ignore[attr-defined]
             if not exc.format_message().strip():  # type: ignore[attr-defined]
                 # A group run without a command: its help was printed, nothing more to say.
                 return code if isinstance(code, int) and code else EXIT_USAGE
             report(
-                exc.format_message(),  # type: ignore[attr-defined]
-                hint=_("Run '{command} --help' for usage.").format(command=command),
+                usage_message(exc.format_message()),  # type: ignore[attr-defined]
+                hint=_("Run '{command} --help' for usage.").format(command=path),
             )
             return code if isinstance(code, int) and code else EXIT_USAGE
         report_unexpected(exc, debug=debug or context.state.debug)

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date, format_datetime
 
 
 class OutputFormat(enum.StrEnum):
@@ -78,7 +78,9 @@ def shown(value: Any) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+        return format_datetime(value)
+    if isinstance(value, date):
+        return format_date(value)
     return str(plain(value))
 
 

@@ -15,7 +15,7 @@ import typer
 
 from salesflow.cli import context, groups
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render, shown
-from salesflow.i18n import _, ngettext
+from salesflow.i18n import _, help_format, ngettext
 
 if TYPE_CHECKING:
     from salesflow.workflow.payments import ReceivableListing, ScheduleResult
@@ -112,7 +112,7 @@ def delivered(
         typer.Option(
             "--on",
             metavar="DATE",
-            help=_("The delivery day: {forms}.").format(forms=DATE_FORMS),
+            help=help_format("The delivery day: {forms}.", forms=DATE_FORMS),
         ),
     ] = "today",
     fmt: FormatOption = OutputFormat.table,
@@ -137,8 +137,8 @@ def record(
         typer.Option(
             "--date",
             metavar="DATE",
-            help=_("The day it was received (not in the future): {forms}.").format(
-                forms=DATE_FORMS
+            help=help_format(
+                "The day it was received (not in the future): {forms}.", forms=DATE_FORMS
             ),
         ),
     ] = "today",

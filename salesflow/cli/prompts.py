@@ -12,8 +12,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from salesflow.cli import context
-from salesflow.i18n import _
+from salesflow.i18n import N_, _, current_language
 from salesflow.workflow.errors import InputError
+
+# How to pick from a list (questionary's words, in the person's language).
+ARROW_KEYS = N_("(Use arrow keys)")
 
 
 def can_prompt() -> bool:
@@ -53,6 +56,7 @@ def ask_choice(message: str, choices: Sequence[tuple[str, str]], *, option: str)
         choices=[
             questionary.Choice(title=f"{label} ({code})", value=code) for code, label in choices
         ],
+        instruction=_(ARROW_KEYS),
         output=_prompt_output(),
     )
     return str(_answer(question, option))
@@ -81,7 +85,13 @@ def ask_select(
 
     items = [questionary.Choice(title=f"{name} ({code})", value=code) for code, name in choices]
     start = next((item for item in items if item.value == default), None)
-    question = questionary.select(message, choices=items, default=start, output=_prompt_output())
+    question = questionary.select(
+        message,
+        choices=items,
+        default=start,
+        instruction=_(ARROW_KEYS),
+        output=_prompt_output(),
+    )
     return str(_answer(question, option))
 
 
@@ -123,13 +133,23 @@ def ask_validated(
     return str(_answer(question, option)).strip()
 
 
+def _confirm_instruction(default: bool) -> str | None:
+    """The keys of a yes/no question in Chinese; questionary's own (Y/n) in English (it is
+    shown only until the question is answered)."""
+    if current_language() == "en":
+        return None
+    return _("(Y/n) ") if default else _("(y/N) ")
+
+
 def ask_confirm(message: str, *, option: str, default: bool = False) -> bool:
     """A yes/no question."""
     if not can_prompt():
         raise _missing(option)
     import questionary
 
-    question = questionary.confirm(message, default=default, output=_prompt_output())
+    question = questionary.confirm(
+        message, default=default, instruction=_confirm_instruction(default), output=_prompt_output()
+    )
     return bool(_answer(question, option))
 
 
@@ -147,6 +167,7 @@ def ask_optional_choice(
             questionary.Choice(title=skip_label, value=""),
             *(questionary.Choice(title=f"{label} ({code})", value=code) for code, label in choices),
         ],
+        instruction=_(ARROW_KEYS),
         output=_prompt_output(),
     )
     return str(_answer(question, option)) or None

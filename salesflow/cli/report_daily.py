@@ -35,7 +35,7 @@ from salesflow.cli.report_output import (
     labelled,
     render_document,
 )
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date
 from salesflow.workflow.glossary import ACTIVITY_KINDS, STAGES, label
 
 if TYPE_CHECKING:
@@ -197,12 +197,12 @@ def overdue_block(report: DailyReport) -> TableBlock:
 def plan_title(report: DailyReport) -> str:
     if report.plan_from == report.plan_to:
         return _("Tomorrow's plan, {day} ({count})").format(
-            day=report.plan_to.isoformat(), count=report.plan_count
+            day=format_date(report.plan_to), count=report.plan_count
         )
     return _("Plan for the next working day, {day}, with {first} to {last} ({count})").format(
-        day=report.plan_to.isoformat(),
-        first=report.plan_from.isoformat(),
-        last=report.plan_to.isoformat(),
+        day=format_date(report.plan_to),
+        first=format_date(report.plan_from),
+        last=format_date(report.plan_to),
         count=report.plan_count,
     )
 
@@ -299,6 +299,6 @@ def daily_document(report: DailyReport) -> ReportDocument:
         "plan": {"from": report.plan_from.isoformat(), "to": report.plan_to.isoformat()},
     }
     title = _("Daily report (日报) {day} — {whose}").format(
-        day=report.day.isoformat(), whose=scope_name(report.scope)
+        day=format_date(report.day), whose=scope_name(report.scope)
     )
     return ReportDocument("daily", title, meta, None, blocks)

@@ -18,6 +18,7 @@ from salesflow.cli.report_options import (
     TeamOption,
     UserOption,
     period_meta,
+    period_name,
     scope_meta,
     scope_name,
 )
@@ -37,7 +38,7 @@ from salesflow.cli.report_output import (
     labelled,
     render_document,
 )
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date, format_datetime
 from salesflow.workflow.glossary import GRADES, LOST_REASONS, SOURCES, STAGES, label
 
 if TYPE_CHECKING:
@@ -390,11 +391,11 @@ def kpi_document(report: KpiReport) -> ReportDocument:
         "as_of": report.now.isoformat(),
     }
     title = _("KPIs (绩效指标) {period} — {whose}").format(
-        period=report.period.key, whose=scope_name(report.scope)
+        period=period_name(report.period), whose=scope_name(report.scope)
     )
     subtitle = _("{start} to {end}; the pipeline and complaint deadlines as of {now}.").format(
-        start=report.period.start.isoformat(),
-        end=report.period.end.isoformat(),
-        now=report.now.astimezone().strftime("%Y-%m-%d %H:%M"),
+        start=format_date(report.period.start),
+        end=format_date(report.period.end),
+        now=format_datetime(report.now),
     )
     return ReportDocument("kpi", title, meta, subtitle, kpi_blocks(report))

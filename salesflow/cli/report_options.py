@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salesflow.i18n import _
+from salesflow.i18n import _, current_language, format_date, format_month
 
 if TYPE_CHECKING:
     from salesflow.workflow.report_periods import ReportPeriod
@@ -40,6 +40,23 @@ def scope_name(scope: ReportScope) -> str:
     if scope.everyone:
         return _("everyone")
     return _("{person} and team").format(person=person)
+
+
+def period_name(period: ReportPeriod) -> str:
+    """A period as people read it: its key in English (2026-W47, 2026-11, 2026-Q4, 2026),
+    2026年第47周, 2026年11月, 2026年第4季度, 2026年 in Chinese (JSON keeps the key)."""
+    if period.kind == "day":
+        return format_date(period.start)
+    if period.kind == "month":
+        return format_month(period.start.year, period.start.month)
+    if current_language() == "en":
+        return period.key
+    year, _dash, rest = period.key.partition("-")
+    if period.kind == "week":
+        return _("{year}, week {week}").format(year=year, week=int(rest.lstrip("W")))
+    if period.kind == "quarter":
+        return _("{year}, quarter {quarter}").format(year=year, quarter=int(rest.lstrip("Q")))
+    return _("the year {year}").format(year=year)
 
 
 def scope_meta(scope: ReportScope) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow.cli.output import OutputFormat, markdown_table, stdout_console
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date, format_datetime
 from salesflow.workflow.glossary import label
 from salesflow.workflow.money import format_yuan, yuan_text
 
@@ -64,8 +64,8 @@ def _day_data(value: date) -> str:
 
 def _day_people(value: date) -> str:
     if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
-    return value.isoformat()
+        return format_datetime(value)
+    return format_date(value)
 
 
 TEXT = Kind(str, str)

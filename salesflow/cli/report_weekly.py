@@ -21,6 +21,7 @@ from salesflow.cli.report_options import (
     TeamOption,
     UserOption,
     period_meta,
+    period_name,
     scope_meta,
     scope_name,
 )
@@ -42,7 +43,7 @@ from salesflow.cli.report_output import (
     labelled,
     render_document,
 )
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date
 from salesflow.workflow.glossary import LOST_REASONS, STAGES, label
 
 if TYPE_CHECKING:
@@ -188,7 +189,7 @@ def _is_week(period: ReportPeriod) -> bool:
 
 def _span(period: ReportPeriod) -> str:
     return _("{first} to {last}").format(
-        first=period.start.isoformat(), last=period.end.isoformat()
+        first=format_date(period.start), last=format_date(period.end)
     )
 
 
@@ -250,7 +251,9 @@ def totals_block(review: PeriodReview) -> CompareBlock:
         title = _("This week against last week and the target")
     else:
         title = _("This month against last month and the target")
-    return CompareBlock("totals", title, review.period.key, review.previous.key, measures)
+    return CompareBlock(
+        "totals", title, period_name(review.period), period_name(review.previous), measures
+    )
 
 
 PEOPLE_FIELDS = (
@@ -378,7 +381,7 @@ def stalled_block(review: PeriodReview) -> TableBlock:
         for deal in review.stalled.rows
     ]
     title = _("Stalled deals: no contact for {days} days or more by {day} ({count})").format(
-        days=review.stale_days, day=review.review_day.isoformat(), count=review.stalled.total
+        days=review.stale_days, day=format_date(review.review_day), count=review.stalled.total
     )
     return TableBlock(
         "stalled",
@@ -504,7 +507,9 @@ def review_document(review: PeriodReview, *, extra: list[Block] | None = None) -
         title = _("Weekly report (周报) {period}, {span} — {whose}")
     else:
         title = _("Monthly report (月报) {period}, {span} — {whose}")
-    title = title.format(period=period.key, span=_span(period), whose=scope_name(review.scope))
+    title = title.format(
+        period=period_name(period), span=_span(period), whose=scope_name(review.scope)
+    )
     return ReportDocument(
         "weekly" if weekly_kind else "monthly",
         title,

@@ -20,8 +20,9 @@ from typing import Annotated
 import typer
 
 from salesflow.cli import context, groups
+from salesflow.cli.agenda_service import occasion_text
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render
-from salesflow.i18n import _
+from salesflow.i18n import N_, _, format_date, format_datetime, help_format
 
 app = groups.service
 
@@ -66,7 +67,7 @@ def _moment(value: object) -> str:
     from datetime import datetime
 
     if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+        return format_datetime(value)
     return "" if value is None else str(value)
 
 
@@ -100,7 +101,7 @@ def visit_log(
         typer.Option(
             "--date",
             metavar="DATE",
-            help=_("The visit's day (else today): {forms}.").format(forms=DATE_FORMS),
+            help=help_format("The visit's day (else today): {forms}.", forms=DATE_FORMS),
         ),
     ] = None,
     visit: Annotated[
@@ -117,7 +118,7 @@ def visit_log(
     if result.completed_scheduled and result.scheduled_on is not None:
         context.note(
             _("Completed visit {id} to {company} (scheduled for {date}).").format(
-                id=result.visit_id, company=result.company, date=result.scheduled_on.isoformat()
+                id=result.visit_id, company=result.company, date=format_date(result.scheduled_on)
             )
         )
     else:
@@ -135,7 +136,7 @@ def visit_schedule(
         typer.Option(
             "--on",
             metavar="DATE",
-            help=_("The day of the visit: {forms}.").format(forms=DATE_FORMS),
+            help=help_format("The day of the visit: {forms}.", forms=DATE_FORMS),
         ),
     ],
     note: Annotated[
@@ -149,7 +150,7 @@ def visit_schedule(
     assert result.scheduled_on is not None
     context.note(
         _("Scheduled visit {id} to {company} on {date}.").format(
-            id=result.visit_id, company=result.company, date=result.scheduled_on.isoformat()
+            id=result.visit_id, company=result.company, date=format_date(result.scheduled_on)
         )
     )
     print(result.visit_id)
@@ -315,12 +316,25 @@ def ticket_list(
 # ---------------------------------------------------------------- care calendar
 
 
+# What each kind of care event is called (JSON keeps the code).
+CARE_KINDS = {
+    "birthday": N_("Birthday"),
+    "anniversary": N_("Contract anniversary"),
+    "holiday": N_("Holiday"),
+}
+
+
+def _care_kind(code: str) -> str:
+    english = CARE_KINDS.get(code)
+    return _(english) if english else code
+
+
 def care_columns() -> list[Column]:
     return [
         Column("day", _("Date")),
         Column("days_away", _("In days"), justify="right"),
-        Column("kind", _("Kind")),
-        Column("occasion", _("Occasion")),
+        Column("kind", _("Kind"), show=_care_kind),
+        Column("occasion", _("Occasion"), show=occasion_text),
         Column("customer_id", _("Customer"), show=lambda v: "" if v is None else f"C{v}"),
         Column("company", _("Company")),
         Column("contact", _("Contact")),

@@ -17,7 +17,8 @@ import typer
 
 from salesflow.cli import context, groups
 from salesflow.cli.output import FormatOption, OutputFormat
-from salesflow.i18n import _
+from salesflow.cli.report_options import period_name
+from salesflow.i18n import _, format_date, help_format
 
 if TYPE_CHECKING:
     from salesflow.cli.report_output import Block, Kind, ReportDocument
@@ -99,7 +100,9 @@ def set_(
         typer.Option(
             "--period",
             metavar="PERIOD",
-            help=_("The period: {forms} (also 2026年11月, 2026年Q4).").format(forms=PERIOD_FORMS),
+            help=help_format(
+                "The period: {forms} (also 2026年11月, 2026年Q4).", forms=PERIOD_FORMS
+            ),
         ),
     ] = None,
     amount: Annotated[
@@ -123,13 +126,15 @@ def set_(
     if result.previous_fen is None:
         context.note(
             _("Set the {period} target of {subject}: {amount}.").format(
-                period=result.period.key, subject=name, amount=format_yuan(result.amount_fen)
+                period=period_name(result.period),
+                subject=name,
+                amount=format_yuan(result.amount_fen),
             )
         )
     else:
         context.note(
             _("Changed the {period} target of {subject}: {old} -> {amount}.").format(
-                period=result.period.key,
+                period=period_name(result.period),
                 subject=name,
                 old=format_yuan(result.previous_fen),
                 amount=format_yuan(result.amount_fen),
@@ -245,7 +250,7 @@ def _period_document(view: PeriodView, period: ReportPeriod, rows: list[TargetRo
     return ReportDocument(
         report="targets",
         title=_("Sales targets {period} ({start} to {end})").format(
-            period=period.key, start=period.start.isoformat(), end=period.end.isoformat()
+            period=period_name(period), start=format_date(period.start), end=format_date(period.end)
         ),
         meta={**period_meta(period), **_view_meta(view)},
         blocks=_blocks(rows, stored=False),
@@ -259,7 +264,7 @@ def _stored_document(rows: list[TargetRow], today: date, every: bool) -> ReportD
         _("Every stored target you may see.")
         if every
         else _("Targets running on {day}; --all shows every stored target.").format(
-            day=today.isoformat()
+            day=format_date(today)
         )
     )
     return ReportDocument(
@@ -284,10 +289,11 @@ def show(
         typer.Option(
             "--period",
             metavar="PERIOD",
-            help=_(
+            help=help_format(
                 "One period ({forms}): each person's and team's target for it, set for "
-                "it exactly or worked out from month, quarter and year targets."
-            ).format(forms=PERIOD_FORMS),
+                "it exactly or worked out from month, quarter and year targets.",
+                forms=PERIOD_FORMS,
+            ),
         ),
     ] = None,
     user: Annotated[

@@ -20,7 +20,7 @@ import typer
 
 from salesflow.cli import context
 from salesflow.cli.output import FormatOption, OutputFormat, plain, shown
-from salesflow.i18n import _, ngettext
+from salesflow.i18n import _, format_date, help_format, ngettext
 
 if TYPE_CHECKING:
     from salesflow.workflow.agenda import Agenda, AgendaSection
@@ -85,7 +85,7 @@ def _cells(key: str) -> list[Cell] | None:
     action = Cell(_("Next step"), lambda i: i.next_step_action or "")
     contact = Cell(_("Contact"), lambda i: i.contact or "")
     phone = Cell(_("Phone"), lambda i: _phone(i.phone))
-    last = Cell(_("Last contact"), lambda i: i.last_contact.isoformat())
+    last = Cell(_("Last contact"), lambda i: format_date(i.last_contact))
     since = Cell(_("Days since"), lambda i: str(i.days_since_contact), "right")
     table: dict[str, list[Cell]] = {
         "overdue": [
@@ -119,7 +119,7 @@ def _cells(key: str) -> list[Cell] | None:
             company,
             stage,
             amount,
-            Cell(_("Created"), lambda i: i.created.isoformat()),
+            Cell(_("Created"), lambda i: format_date(i.created)),
             Cell(
                 _("Flag"),
                 lambda i: (
@@ -183,7 +183,7 @@ def _quote_cells() -> dict[str, list[Cell]]:
             lead,
             company,
             Cell(_("Status"), lambda i: _quote_status(i.status)),
-            Cell(_("Valid until"), lambda i: i.valid_until.isoformat()),
+            Cell(_("Valid until"), lambda i: format_date(i.valid_until)),
             Cell(_("Days left"), lambda i: str(i.days_left), "right", _red),
             total,
         ],
@@ -246,7 +246,7 @@ def _more_line(section: AgendaSection, agenda: Agenda, whose: str | None, dated:
 
 def _heading(agenda: Agenda) -> str:
     return _("Agenda of {name} ({user}) for {date}").format(
-        name=agenda.display_name, user=agenda.user, date=agenda.day.isoformat()
+        name=agenda.display_name, user=agenda.user, date=format_date(agenda.day)
     )
 
 
@@ -256,7 +256,7 @@ def _nothing_line(key: str, agenda: Agenda) -> str:
 
 def _everything_empty(agenda: Agenda) -> str:
     return _("Nothing on the agenda of {user} for {date}.").format(
-        user=agenda.user, date=agenda.day.isoformat()
+        user=agenda.user, date=format_date(agenda.day)
     )
 
 
@@ -434,7 +434,7 @@ def today_command(
         typer.Option(
             "--date",
             metavar="DATE",
-            help=_("The day of the agenda (default: today): {forms}.").format(forms=DATE_FORMS),
+            help=help_format("The day of the agenda (default: today): {forms}.", forms=DATE_FORMS),
         ),
     ] = None,
     fmt: FormatOption = OutputFormat.table,

@@ -10,12 +10,12 @@ from salesflow.cli import context, groups
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render, render_record
 from salesflow.cli.prompts import ask_choice
 from salesflow.config import source_label
-from salesflow.i18n import _
+from salesflow.i18n import _, help_format
 from salesflow.workflow.roles import ROLES, role_label, scope_label
 
 app = groups.user
 
-ROLE_HELP = _("Role: {roles}.").format(roles=", ".join(ROLES))
+ROLE_HELP = help_format("Role: {roles}.", roles=", ".join(ROLES))
 
 
 def user_columns() -> list[Column]:

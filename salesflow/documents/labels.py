@@ -7,8 +7,10 @@ exact: integer fen shown with two decimals and thousands separators, never a flo
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+from salesflow.i18n import format_date, speaking
 from salesflow.workflow.money import percent_text
 
 LABELS: dict[str, dict[str, str]] = {
@@ -103,6 +105,12 @@ LABELS: dict[str, dict[str, str]] = {
 
 def labels(lang: str) -> dict[str, str]:
     return LABELS["zh" if lang == "zh" else "en"]
+
+
+def day(value: date, lang: str) -> str:
+    """A date in the document's language: 2026年11月22日 / 2026-11-22."""
+    with speaking("zh" if lang == "zh" else "en"):
+        return format_date(value)
 
 
 def money(fen: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from salesflow.documents.labels import discount, labels, money, money_signed, percent, quantity
+from salesflow.documents.labels import day, discount, labels, money, money_signed, percent, quantity
 from salesflow.documents.labels import yuan as yuan_text
 from salesflow.workflow.quote_documents import QuoteDocument
 
@@ -66,8 +66,8 @@ def layout(doc: QuoteDocument) -> Layout:
     quote_facts = [
         (words["number"], doc.number),
         (words["version"], f"v{doc.version}"),
-        (words["date"], doc.issued_on.isoformat()),
-        (words["valid_until"], doc.valid_until.isoformat()),
+        (words["date"], day(doc.issued_on, doc.lang)),
+        (words["valid_until"], day(doc.valid_until, doc.lang)),
         (words["status"], doc.status_label),
     ]
     customer_facts = _present(

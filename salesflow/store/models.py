@@ -239,6 +239,9 @@ class Lead(SQLModel, table=True):
             "lost_reason IS NULL OR " + _in_list("lost_reason", LOST_REASON_CODES),
             name="lost_reason",
         ),
+        # Leads created in a period, by owner, and how soon they were first contacted, read
+        # from the index alone (time to first contact); it serves created_at ranges too.
+        Index("ix_leads_created_owner_first", "created_at", "owner_id", "first_contact_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -282,7 +285,7 @@ class Lead(SQLModel, table=True):
     )
     notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True)
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
@@ -300,6 +303,12 @@ class Lead(SQLModel, table=True):
     )
     # When the lead entered its current stage (days in stage; see StageChange).
     stage_entered_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    # When the lead was first contacted: its earliest activity that is not a note; empty
+    # while it has none (time to first contact). Kept by every path that adds or moves
+    # activities (see salesflow/workflow/first_contact.py).
+    first_contact_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True)
     )
 
@@ -351,6 +360,8 @@ class Activity(SQLModel, table=True):
         Index("ix_activities_user_occurred", "user_id", "occurred_at"),
         # Reports count a period's activities by person and kind from the index alone.
         Index("ix_activities_occurred_user_kind", "occurred_at", "user_id", "kind"),
+        # A period's activities of one kind (visits) by person: one narrow index range.
+        Index("ix_activities_kind_occurred_user", "kind", "occurred_at", "user_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

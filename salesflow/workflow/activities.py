@@ -8,7 +8,8 @@ person is told to grade it. A next date before today is refused. On a won or los
 the next step is optional.
 
 Writes go through ORM objects, so the activity and the lead's new next step,
-``last_activity_at`` and ``updated_at`` are all in the audit trail. A rep logs only on
+``last_activity_at``, ``first_contact_at`` (when the activity is its earliest contact
+that is not a note) and ``updated_at`` are all in the audit trail. A rep logs only on
 their own leads (:func:`~salesflow.workflow.lead_access.lead_for_update`); someone else's
 lead is "not found" when it is out of sight, refused when it is visible but not theirs.
 """
@@ -22,11 +23,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date, format_datetime
 from salesflow.store.models import Activity, Customer, Lead, User
 from salesflow.store.types import utcnow
 from salesflow.workflow.dates import parse_day
 from salesflow.workflow.errors import InputError, NotFound
+from salesflow.workflow.first_contact import after_contact
 from salesflow.workflow.glossary import ACTIVITY_KINDS, parse_code
 from salesflow.workflow.identity import find_user
 from salesflow.workflow.lead_access import lead_for_update, parse_lead_id
@@ -129,7 +131,7 @@ def _occurred(value: datetime | str | None, today: date, now: datetime) -> datet
     if moment > now + CLOCK_SLACK:
         raise InputError(
             _("The activity time {moment} is in the future (--at).").format(
-                moment=moment.astimezone().strftime("%Y-%m-%d %H:%M")
+                moment=format_datetime(moment)
             ),
             hint=_("Log an activity once it has happened; plan the next one with --next-date."),
         )
@@ -169,7 +171,7 @@ def log_activity(
     if step_date is not None and step_date < day:
         raise InputError(
             _("The next date {date} is in the past (--next-date).").format(
-                date=step_date.isoformat()
+                date=format_date(step_date)
             ),
             hint=_("Give today or a later day, e.g. --next-date tomorrow."),
         )
@@ -216,6 +218,9 @@ def log_activity(
         lead.next_step_action = action
     if lead.last_activity_at is None or moment > lead.last_activity_at:
         lead.last_activity_at = moment
+    first = after_contact(lead.first_contact_at, code, moment)
+    if first != lead.first_contact_at:
+        lead.first_contact_at = first
     lead.updated_at = now
     session.add(lead)
     session.flush()
@@ -312,7 +317,7 @@ def list_activities(
     if first is not None and last is not None and last < first:
         raise InputError(
             _("--until {until} is before --since {since}.").format(
-                until=last.isoformat(), since=first.isoformat()
+                until=format_date(last), since=format_date(first)
             )
         )
     if first is not None:

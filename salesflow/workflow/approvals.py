@@ -29,7 +29,7 @@ from sqlalchemy import select as select_columns
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date
 from salesflow.store.audit import ACTOR_KEY, MissingActorError, audit_text
 from salesflow.store.models import (
     Approval,
@@ -194,7 +194,7 @@ def submit_quote(
     if quote.valid_until < day:
         raise Refused(
             _("Quote {number} expired on {date}; an expired quote is not submitted.").format(
-                number=quote.number, date=quote.valid_until.isoformat()
+                number=quote.number, date=format_date(quote.valid_until)
             ),
             hint=_("Revise it with a new validity: 'salesflow quote revise {number}'.").format(
                 number=quote.number

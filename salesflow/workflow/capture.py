@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col, select
 
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 from salesflow.store.models import Contact, Customer, Lead, StageChange, User
 from salesflow.workflow.duplicates import Match, find_matches
 from salesflow.workflow.errors import FieldError, InputError, NotFound, PermissionDenied, Refused
@@ -138,10 +138,10 @@ def describe_match(session: Session, match: Match) -> str:
 
 
 REASON_LABELS = {
-    "company": "by company name",
-    "phone": "by phone",
-    "email": "by email",
-    "similar-name": "similar name",
+    "company": N_("by company name"),
+    "phone": N_("by phone"),
+    "email": N_("by email"),
+    "similar-name": N_("similar name"),
 }
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date
 from salesflow.store.models import (
     Approval,
     Contact,
@@ -132,6 +132,12 @@ def _require(contract: Contract, allowed: tuple[str, ...], action: str) -> None:
 # -- making -----------------------------------------------------------------------------
 
 
+def _both_languages(table: dict[str, tuple[str, str]], code: str) -> str:
+    """'现款现货 Cash on delivery': a code's Chinese and English labels (the code if unknown)."""
+    english, chinese = table.get(code, (code, code))
+    return chinese if chinese == english else f"{chinese} {english}"
+
+
 def _terms_values(
     session: Session, contract: Contract, quote: Quote, lines: list[QuoteLine]
 ) -> dict[str, Any]:
@@ -170,7 +176,8 @@ def _terms_values(
         },
         "payment": {
             "code": quote.payment_terms,
-            "label": label(PAYMENT_TERMS, quote.payment_terms),
+            # The default terms are in both languages, whoever makes the contract.
+            "label": _both_languages(PAYMENT_TERMS, quote.payment_terms),
             "note": quote.payment_terms_note,
         },
         "delivery": quote.delivery_terms,
@@ -471,7 +478,7 @@ def sign_contract(
     if signed_on > day:
         raise InputError(
             _("The signed date {date} is in the future (--signed-on).").format(
-                date=signed_on.isoformat()
+                date=format_date(signed_on)
             )
         )
     source = check_signed_file(file)
@@ -484,7 +491,7 @@ def sign_contract(
             _(
                 "The signed date {date} is before contract {number} was made ({made}) "
                 "(--signed-on)."
-            ).format(date=signed_on.isoformat(), number=contract.number, made=made_on.isoformat())
+            ).format(date=format_date(signed_on), number=contract.number, made=format_date(made_on))
         )
     target, digest = archive_copy(source, contract.number)
     archived.append(target)

@@ -7,7 +7,7 @@ the code, or refuses naming the field.
 
 from __future__ import annotations
 
-from salesflow.i18n import _
+from salesflow.i18n import _, current_language
 from salesflow.workflow.errors import InputError
 
 SOURCES: dict[str, tuple[str, str]] = {
@@ -156,7 +156,9 @@ def label(table: dict[str, tuple[str, str]], code: str | None) -> str:
     if code is None:
         return ""
     labels = table.get(code)
-    return _(labels[0]) if labels else code
+    if labels is None:
+        return code
+    return labels[1] if current_language() == "zh" else labels[0]
 
 
 # Other spellings people and other CRMs use (the SPEC's short channel names, Salesforce's

@@ -23,7 +23,7 @@ from sqlalchemy import Table, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, func, select
 
-from salesflow.i18n import _
+from salesflow.i18n import N_, _, format_datetime
 from salesflow.store.audit import record_event
 from salesflow.store.bulk import delete_where, insert_many
 from salesflow.store.models import Contact, Customer, ImportBatch, Lead, StageChange, User
@@ -341,12 +341,12 @@ class UndoResult:
 
 # What people call the rows of each table in a refusal.
 RECORD_NAMES = {
-    "customers": "customer",
-    "contacts": "contact",
-    "leads": "lead",
-    "lead_grades": "grading",
-    "stage_changes": "stage change",
-    "activities": "activity",
+    "customers": N_("customer"),
+    "contacts": N_("contact"),
+    "leads": N_("lead"),
+    "lead_grades": N_("grading"),
+    "stage_changes": N_("stage change"),
+    "activities": N_("activity"),
 }
 BATCH_TABLES = ("leads", "contacts", "customers")
 # Tables where the import wrote rows of its own, with which of their rows are later work:
@@ -413,7 +413,7 @@ def undo_import(session: Session, actor: User, batch_id: int) -> UndoResult:
         raise Refused(
             _("Import batch {id} was already undone on {when} by {who}.").format(
                 id=batch_id,
-                when=batch.undone_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                when=format_datetime(batch.undone_at),
                 who=who.username if who else "-",
             )
         )

@@ -22,8 +22,9 @@ glossary's order. The definitions (the README repeats them):
 * **sales cycle**: leads in scope won in the period: the mean days from ``created_at`` to
   ``closed_at``.
 * **time to first contact**: leads in scope created in the period: the first activity on
-  the lead that is not a note; the mean hours from ``created_at`` to it (never negative),
-  over the leads contacted; how many were contacted and how many not (yet).
+  the lead that is not a note (kept in ``leads.first_contact_at``); the mean hours from
+  ``created_at`` to it (never negative), over the leads contacted; how many were contacted
+  and how many not (yet).
 * **satisfaction**: service visits done (status ``done``) with ``visited_on`` in the
   period and a score, counted for the owner of the visit's contract when it has one
   (owned, like a contract), else for the visit's user (done, like an activity); the mean
@@ -54,7 +55,6 @@ from sqlmodel import Session, col
 
 from salesflow.store.aggregates import epoch_seconds, greatest
 from salesflow.store.models import (
-    Activity,
     Contract,
     Lead,
     ServiceTicket,
@@ -69,7 +69,6 @@ from salesflow.workflow.stage_config import StageConfig
 
 SECONDS_PER_DAY = 86_400
 SECONDS_PER_HOUR = 3_600
-NOTE_KIND = "note"
 DONE = "done"
 
 
@@ -314,35 +313,18 @@ def sales_cycle(
 
 
 def first_contact(session: Session, scope: ReportScope, period: ReportPeriod) -> FirstContact:
-    """Leads created in the period, and how soon they were first contacted (not a note)."""
+    """Leads created in the period, and how soon they were first contacted (not a note).
+
+    One aggregate over the ``ix_leads_created_owner_first`` index, which holds every
+    column it reads: each lead's first contact is kept in ``leads.first_contact_at``
+    (:mod:`salesflow.workflow.first_contact`).
+    """
     start, end = period.utc_bounds()
-    # The lead's log in time order on the (lead_id, occurred_at, kind) index, stopping at
-    # the first entry that is not a note.
-    first = (
-        select_columns(col(Activity.occurred_at))
-        .where(col(Activity.lead_id) == col(Lead.id), col(Activity.kind) != NOTE_KIND)
-        .order_by(col(Activity.occurred_at))
-        .limit(1)
-        .scalar_subquery()
-    )
-    leads = (
-        select_columns(col(Lead.created_at).label("created_at"), first.label("first_at"))
-        .where(
-            col(Lead.created_at) >= start,
-            col(Lead.created_at) < end,
-            scope.owner_clause(col(Lead.owner_id)),
-        )
-        # OFFSET 0 keeps the database from inlining the subquery, which would look up
-        # each lead's first contact once per use of first_at below instead of once.
-        .offset(0)
-        .subquery()
-    )
-    wait = greatest(_seconds(leads.c.first_at, leads.c.created_at), 0)
+    first, created = col(Lead.first_contact_at), col(Lead.created_at)
+    wait = greatest(_seconds(first, created), 0)
     statement = select_columns(
-        func.count(),
-        func.count(leads.c.first_at),
-        func.sum(case((leads.c.first_at.is_not(None), wait))),
-    )
+        func.count(), func.count(first), func.sum(case((first.is_not(None), wait)))
+    ).where(created >= start, created < end, scope.owner_clause(col(Lead.owner_id)))
     new, contacted, seconds = session.execute(statement).one()
     return FirstContact(_count(new), _count(contacted), _count(seconds))
 

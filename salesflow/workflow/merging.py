@@ -11,7 +11,8 @@ to it any more:
   except its stage history (:data:`DELETED_WITH_LEAD`), which is the other lead's own
   past and is deleted with it: the kept lead's history stays its own, so days in stage,
   the sales cycle and the funnel's "reached" counts are not mixed up; the kept lead's last
-  contact becomes the latest of all the merged leads' (its activities moved with it);
+  contact becomes the latest of all the merged leads', and its first contact
+  (``first_contact_at``) the earliest of theirs (their activities moved with it);
 * other leads of the other customer move to the kept customer, and references to the
   other customer (:data:`REFERS_TO_CUSTOMER`) point at the kept one;
 * empty fields of the kept lead and kept customer are filled from the others.
@@ -31,7 +32,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, col, func, select
 
-from salesflow.i18n import _, ngettext
+from salesflow.i18n import Nn_, _, ngettext
 from salesflow.store.audit import record_event
 from salesflow.store.models import (
     Activity,
@@ -49,6 +50,7 @@ from salesflow.store.models import (
     User,
 )
 from salesflow.workflow.errors import InputError, PermissionDenied
+from salesflow.workflow.first_contact import earliest
 from salesflow.workflow.lead_access import customer_of, lead_for_update, may_change
 from salesflow.workflow.roles import scope_kind
 from salesflow.workflow.visibility import Scope, scope_for
@@ -76,11 +78,11 @@ class Reference:
 
 
 MOVES_WITH_LEAD: tuple[Reference, ...] = (
-    Reference(LeadGrade, "lead_id", "{n} grading", "{n} gradings"),
-    Reference(Activity, "lead_id", "{n} activity", "{n} activities"),
-    Reference(Quote, "lead_id", "{n} quote version", "{n} quote versions"),
-    Reference(Contract, "lead_id", "{n} contract", "{n} contracts"),
-    Reference(ReferralThanks, "lead_id", "{n} referral thanks", "{n} referral thanks"),
+    Reference(LeadGrade, "lead_id", *Nn_("{n} grading", "{n} gradings")),
+    Reference(Activity, "lead_id", *Nn_("{n} activity", "{n} activities")),
+    Reference(Quote, "lead_id", *Nn_("{n} quote version", "{n} quote versions")),
+    Reference(Contract, "lead_id", *Nn_("{n} contract", "{n} contracts")),
+    Reference(ReferralThanks, "lead_id", *Nn_("{n} referral thanks", "{n} referral thanks")),
 )
 """What moves with a merged lead: rows that belong to a lead and follow it into the kept one.
 
@@ -92,24 +94,28 @@ register in :data:`REFERS_TO_CUSTOMER` and :data:`REFERS_TO_CONTACT` the same wa
 """
 
 DELETED_WITH_LEAD: tuple[Reference, ...] = (
-    Reference(StageChange, "lead_id", "{n} stage change", "{n} stage changes"),
+    Reference(StageChange, "lead_id", *Nn_("{n} stage change", "{n} stage changes")),
 )
 """Rows that belong to a merged lead but describe only its own past: deleted with it."""
 
 REFERS_TO_CUSTOMER: tuple[Reference, ...] = (
-    Reference(Lead, "referrer_customer_id", "{n} referral", "{n} referrals"),
+    Reference(Lead, "referrer_customer_id", *Nn_("{n} referral", "{n} referrals")),
     Reference(
-        Activity, "customer_id", "{n} activity of the company", "{n} activities of the company"
+        Activity,
+        "customer_id",
+        *Nn_("{n} activity of the company", "{n} activities of the company"),
     ),
-    Reference(Quote, "customer_id", "{n} quote of the company", "{n} quotes of the company"),
+    Reference(Quote, "customer_id", *Nn_("{n} quote of the company", "{n} quotes of the company")),
     Reference(
-        Contract, "customer_id", "{n} contract of the company", "{n} contracts of the company"
+        Contract, "customer_id", *Nn_("{n} contract of the company", "{n} contracts of the company")
     ),
-    Reference(ServiceVisit, "customer_id", "{n} return visit", "{n} return visits"),
-    Reference(ServiceTicket, "customer_id", "{n} service ticket", "{n} service tickets"),
-    Reference(ReferralAsk, "customer_id", "{n} referral request", "{n} referral requests"),
+    Reference(ServiceVisit, "customer_id", *Nn_("{n} return visit", "{n} return visits")),
+    Reference(ServiceTicket, "customer_id", *Nn_("{n} service ticket", "{n} service tickets")),
+    Reference(ReferralAsk, "customer_id", *Nn_("{n} referral request", "{n} referral requests")),
     Reference(
-        ReferralThanks, "referrer_customer_id", "{n} thanks as referrer", "{n} thanks as referrer"
+        ReferralThanks,
+        "referrer_customer_id",
+        *Nn_("{n} thanks as referrer", "{n} thanks as referrer"),
     ),
 )
 """Columns pointing at a customer, repointed from a merged customer to the kept one.
@@ -412,6 +418,9 @@ def merge_leads(
     contacts = [lead.last_activity_at for lead in (keep, *plan.others) if lead.last_activity_at]
     if contacts and max(contacts) != keep.last_activity_at:
         keep.last_activity_at = max(contacts)
+    first = earliest(lead.first_contact_at for lead in (keep, *plan.others))
+    if first != keep.first_contact_at:
+        keep.first_contact_at = first
     merged_contacts: list[Contact] = []
     for move in plan.contacts:
         if move.into is None:

@@ -30,14 +30,14 @@ from sqlalchemy import and_, case, func, literal
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date
 from salesflow.store.models import Contract, Customer, Lead, PaymentDue, PaymentReceipt, User
 from salesflow.workflow.activities import clean_activity_text
 from salesflow.workflow.contract_numbers import parse_contract_number
 from salesflow.workflow.contracts import contract_for_update
 from salesflow.workflow.dates import parse_day
 from salesflow.workflow.errors import InputError, Refused
-from salesflow.workflow.glossary import PAYMENT_METHODS, parse_code
+from salesflow.workflow.glossary import CONTRACT_STATUSES, PAYMENT_METHODS, label, parse_code
 from salesflow.workflow.identity import find_user
 from salesflow.workflow.money import format_yuan, parse_amount, yuan_text
 from salesflow.workflow.payment_plan import DEFAULT_PLAN, PlanPart, parse_plan
@@ -220,7 +220,7 @@ def _day(text: date | str, today: date, option: str) -> date:
     day = text if isinstance(text, date) else parse_day(text, today, option=option)
     if day > today:
         raise InputError(
-            _("{date} is in the future ({option}).").format(date=day.isoformat(), option=option)
+            _("{date} is in the future ({option}).").format(date=format_date(day), option=option)
         )
     return day
 
@@ -285,7 +285,7 @@ def record_payment(
             _(
                 "Contract {number} is {status}: money is recorded once it is sent, signed "
                 "or archived."
-            ).format(number=contract.number, status=contract.status)
+            ).format(number=contract.number, status=label(CONTRACT_STATUSES, contract.status))
         )
     received = received_fen(session, contract.id)  # summed again under the lock
     if received + fen > contract.total_fen:

@@ -291,6 +291,7 @@ def advance_lead(
             )
         )
         lead.last_activity_at = now
+        # A note does not contact the customer: the lead's first_contact_at stays.
     start = lead.stage
     record_move(session, actor, lead, target, note=note or proposal, now=now)
     if target == config.won:

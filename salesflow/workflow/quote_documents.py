@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from salesflow.i18n import _
+from salesflow.i18n import _, language_code
 from salesflow.workflow.capital_numerals import capital_yuan
 from salesflow.workflow.contacts import format_phone
 from salesflow.workflow.errors import ConfigurationError, InputError
@@ -162,11 +162,11 @@ def parse_language(raw: str | None) -> str | None:
     """``zh`` or ``en`` (also ``zh-CN``, ``中文``, ``english``); None: decide from the customer."""
     if raw is None:
         return None
-    text = raw.strip().lower().replace("_", "-")
-    if text in {"zh", "zh-cn", "zh-hans", "cn", "chinese", "中文"}:
-        return "zh"
-    if text in {"en", "en-us", "en-gb", "english", "英文"}:
-        return "en"
+    code = language_code(raw)
+    if code is None and raw.strip().lower() == "cn":
+        code = "zh"
+    if code is not None:
+        return code
     raise InputError(
         _("Unknown document language '{value}' (--lang).").format(value=raw),
         hint=_("Choose zh or en."),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date
 from salesflow.workflow.dates import parse_day
 from salesflow.workflow.errors import InputError
 from salesflow.workflow.glossary import PAYMENT_TERMS, parse_code
@@ -125,7 +125,7 @@ def valid_until_for(
             raise InputError(
                 _(
                     "The quote would be valid until {date}, which is in the past (--valid-until)."
-                ).format(date=day.isoformat())
+                ).format(date=format_date(day))
             )
         return day
     count = DEFAULT_VALID_DAYS if days is None else days

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date
 from salesflow.store.models import Approval, Lead, Quote, QuoteLine, User
 from salesflow.store.types import utcnow
 from salesflow.workflow.errors import InputError, NotFound, Refused
@@ -510,7 +510,7 @@ def _refuse_expired(quote: Quote, today: date, action: str) -> None:
     if is_expired(quote.status, quote.valid_until, today):
         raise Refused(
             _("{number} expired on {date}; it cannot be {action}.").format(
-                number=quote.number, date=quote.valid_until.isoformat(), action=action
+                number=quote.number, date=format_date(quote.valid_until), action=action
             ),
             hint=_(
                 "'salesflow quote revise {number} --valid-days 30' makes a valid version."

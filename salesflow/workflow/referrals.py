@@ -18,7 +18,7 @@ from sqlalchemy import select as select_columns
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date
 from salesflow.store.models import Contract, Customer, Lead, ReferralAsk, ReferralThanks, User
 from salesflow.workflow.errors import Refused
 from salesflow.workflow.lead_access import lead_for_reading, parse_lead_id
@@ -82,7 +82,7 @@ def thank_referrer(
     if done is not None:
         raise Refused(
             _("The referrer of lead {id} was already thanked on {date}.").format(
-                id=number, date=done.thanked_on.isoformat()
+                id=number, date=format_date(done.thanked_on)
             )
         )
     thanks = ReferralThanks(

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 ROLES: dict[str, str] = {
-    "rep": "Sales rep",
-    "manager": "Sales manager",
-    "director": "Sales director",
-    "legal": "Legal",
-    "service": "Customer service",
-    "admin": "Administrator",
+    "rep": N_("Sales rep"),
+    "manager": N_("Sales manager"),
+    "director": N_("Sales director"),
+    "legal": N_("Legal"),
+    "service": N_("Customer service"),
+    "admin": N_("Administrator"),
 }
 
 # Roles that see every record; a manager sees the team; everyone else their own.
@@ -24,9 +24,9 @@ MANAGES_USERS = frozenset({"admin"})
 
 # What a role's scope covers: "all", "team" or "own" (stored and printed as these codes).
 SCOPE_LABELS = {
-    "all": "all records",
-    "team": "the team's records and unassigned ones",
-    "own": "own records and unassigned ones",
+    "all": N_("all records"),
+    "team": N_("the team's records and unassigned ones"),
+    "own": N_("own records and unassigned ones"),
 }
 
 

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 from salesflow.workflow.errors import ConfigurationError
 from salesflow.workflow.money import MAX_YUAN
 
@@ -43,12 +43,12 @@ FLAG_CRITERIA = frozenset({"decision_maker"})
 RATINGS = (1, 2, 3, 4, 5)
 
 CRITERION_LABELS: dict[str, str] = {
-    "company_size": "Company size",
-    "years_in_business": "Years in business",
-    "budget": "Budget / purchasing power",
-    "need_fit": "Need fit",
-    "likelihood": "Likelihood of cooperation",
-    "decision_maker": "Decision maker reached",
+    "company_size": N_("Company size"),
+    "years_in_business": N_("Years in business"),
+    "budget": N_("Budget / purchasing power"),
+    "need_fit": N_("Need fit"),
+    "likelihood": N_("Likelihood of cooperation"),
+    "decision_maker": N_("Decision maker reached"),
 }
 
 GRADE_CODES = ("A", "B", "C")

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from salesflow.i18n import _
 from salesflow.store.models import Customer, Lead, User
 from salesflow.workflow.errors import InputError, NotFound, PermissionDenied
+from salesflow.workflow.roles import role_label
 from salesflow.workflow.visibility import scope_for
 
 SERVES_CUSTOMERS = frozenset({"service", "rep", "manager", "director", "admin"})
@@ -72,7 +73,9 @@ def ensure_serves(actor: User) -> None:
     """Refuse a role that does no after-sales work."""
     if actor.role not in SERVES_CUSTOMERS:
         raise PermissionDenied(
-            _("Your role ({role}) does not record after-sales work.").format(role=actor.role)
+            _("Your role ({role}) does not record after-sales work.").format(
+                role=role_label(actor.role)
+            )
         )
 
 

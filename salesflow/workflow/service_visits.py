@@ -21,10 +21,11 @@ from datetime import date
 from sqlalchemy import case
 from sqlmodel import Session, col, select
 
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date
 from salesflow.store.models import Contract, Customer, ServiceVisit, User
 from salesflow.workflow.dates import parse_day
 from salesflow.workflow.errors import InputError, NotFound, Refused
+from salesflow.workflow.glossary import VISIT_STATUSES, label
 from salesflow.workflow.service_customers import (
     clean_text,
     ensure_serves,
@@ -95,7 +96,7 @@ def log_visit(
     visited = _day(on, day, "--date") or day
     if visited > day:
         raise InputError(
-            _("The visit day {date} is in the future (--date).").format(date=visited.isoformat()),
+            _("The visit day {date} is in the future (--date).").format(date=format_date(visited)),
             hint=_("Plan it instead: 'salesflow service visit schedule'."),
         )
     ensure_serves(actor)
@@ -138,7 +139,7 @@ def _scheduled_to_complete(
         if visit.status != "scheduled":
             raise Refused(
                 _("Visit {id} is already {status}; only a scheduled visit is completed.").format(
-                    id=visit_id, status=visit.status
+                    id=visit_id, status=label(VISIT_STATUSES, visit.status)
                 )
             )
         return visit
@@ -175,7 +176,7 @@ def schedule_visit(
     assert when is not None
     if when < day:
         raise InputError(
-            _("The day {date} is in the past (--on).").format(date=when.isoformat()),
+            _("The day {date} is in the past (--on).").format(date=format_date(when)),
             hint=_("Log a visit that happened with 'salesflow service visit log'."),
         )
     text = clean_text(note, option="--note", limit=MAX_NOTE)

@@ -7,8 +7,8 @@ loaded through the product importer). Its dates are shifted so that
 the anchor date of manifest.toml becomes today: the sample always looks current.
 
 The activities are written in bulk (:mod:`salesflow.store.bulk`) with one audit event for
-the whole log, like an import batch, and each lead's ``last_activity_at`` and next step are
-then set from its activities in one UPDATE.
+the whole log, like an import batch, and each lead's ``last_activity_at``, first contact
+(``first_contact_at``) and next step are then set from its activities in one UPDATE.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from salesflow.store.audit import record_event, set_actor
 from salesflow.store.bulk import insert_many
 from salesflow.store.models import ACTIVITY_KIND_CODES, Activity, Lead, User
 from salesflow.workflow.errors import ConfigurationError, PermissionDenied
+from salesflow.workflow.first_contact import first_contact_of
 from salesflow.workflow.identity import find_user, resolve_actor
 from salesflow.workflow.roles import MANAGES_USERS, role_label
 from salesflow.workflow.sample_deals import SampleDeals, load_sample_deals
@@ -302,7 +303,7 @@ def load_sample_activities(
         entity_id=str(batch_id),
         summary=(
             f"{path.name}: {len(records)} activities logged on {touched} leads of import "
-            f"batch {batch_id}; their next steps and last activity set"
+            f"batch {batch_id}; their next steps, last activity and first contact set"
         ),
     )
     session.flush()
@@ -311,7 +312,8 @@ def load_sample_activities(
 
 def _set_next_steps(session: Session, batch_id: int) -> int:
     """Each lead of the batch with activities: ``last_activity_at`` from its newest one,
-    the next step from its latest; one UPDATE, computed in the database."""
+    ``first_contact_at`` from its earliest that is not a note, the next step from its
+    latest; one UPDATE, computed in the database."""
     leads: Table = Lead.__table__  # type: ignore[attr-defined]
     activities: Table = Activity.__table__  # type: ignore[attr-defined]
     own = activities.c.lead_id == leads.c.id
@@ -332,6 +334,7 @@ def _set_next_steps(session: Session, batch_id: int) -> int:
         .where(leads.c.import_batch_id == batch_id, exists().where(own))
         .values(
             last_activity_at=newest.scalar_subquery(),
+            first_contact_at=first_contact_of(leads),
             next_step_date=latest(activities.c.next_date),
             next_step_action=latest(activities.c.next_action),
         )

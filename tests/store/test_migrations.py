@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -190,6 +191,42 @@ def test_upgrading_to_0007_fills_in_when_each_move_entered_the_stage_it_left(
                 change.id: change.from_entered_at
                 for change in session.exec(select(StageChange).order_by(col(StageChange.id)))
             }
+        assert compare_with_models(engine) == []
+    finally:
+        engine.dispose()
+    assert found == expected
+
+
+def test_upgrading_to_0007_fills_in_each_leads_first_contact(team: str) -> None:
+    """0007 adds leads.first_contact_at and works it out for the leads already there: the
+    earliest activity on the lead that is not a note; empty when it has none."""
+    from alembic import command
+    from sqlmodel import Session, select
+
+    from salesflow.store.migrate import alembic_config
+    from salesflow.store.models import Lead
+    from tests.report_data import build_report_data
+
+    data = build_report_data(team)
+    expected: dict[int, datetime | None] = {lead.id: None for lead in data.leads}
+    for activity in data.activities:
+        if activity.kind != "note":
+            first = expected[activity.lead_id]
+            expected[activity.lead_id] = min(activity.occurred_at, first or activity.occurred_at)
+    noted = {a.lead_id for a in data.activities if a.kind == "note"}
+    assert any(expected[lead] is not None for lead in noted), "a note before the first contact"
+    assert any(value is None for value in expected.values())
+    engine = create_engine(team)
+    try:
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0006")
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        with Session(engine) as session:
+            found = dict(session.exec(select(Lead.id, Lead.first_contact_at)).all())
         assert compare_with_models(engine) == []
     finally:
         engine.dispose()

@@ -145,6 +145,15 @@ def test_layout_lists_discounts_only_when_there_are_some() -> None:
     assert english.headers[1] == "SKU"
 
 
+def test_layout_dates_in_the_documents_language() -> None:
+    chinese = layout(document())
+    assert ("报价日期", "2026年1月2日") in chinese.quote_facts
+    assert ("有效期至", "2026年2月1日") in chinese.quote_facts
+    english = layout(document(lang="en"))
+    assert ("Date", "2026-01-02") in english.quote_facts
+    assert ("Valid until", "2026-02-01") in english.quote_facts
+
+
 def test_markdown_table_lines_up_with_wide_characters() -> None:
     rows = table(["名称", "Amount"], [False, True], [["软件|服务", "1.00"], ["x", "10,000.00"]])
     assert len({width(row) for row in rows}) == 1

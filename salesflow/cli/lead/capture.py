@@ -22,7 +22,7 @@ from salesflow.cli.lead import fields
 from salesflow.cli.lead.app import app
 from salesflow.cli.lead.fields import lead_input_from
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render_record
-from salesflow.i18n import _
+from salesflow.i18n import N_, _, format_date
 from salesflow.workflow.glossary import SOURCES, STAGES, label
 
 if TYPE_CHECKING:
@@ -33,36 +33,36 @@ if TYPE_CHECKING:
 
 # The wizard's questions, in the order of the sales manuals' intake form.
 QUESTIONS: list[tuple[str, str]] = [
-    ("company", "Company name"),
-    ("contact", "Contact person"),
-    ("title", "Their title"),
-    ("phone", "Phone (mobile, or landline with area code)"),
-    ("email", "Email"),
-    ("wechat", "WeChat ID"),
-    ("province", "Province"),
-    ("city", "City"),
-    ("county", "County or district"),
-    ("industry", "Industry"),
-    ("employees", "Employees"),
-    ("founded_year", "Year founded"),
-    ("source", "Source channel"),
-    ("referrer", "Referred by (a customer or a person)"),
-    ("need", "What do they need?"),
-    ("amount", "Estimated amount (yuan; 12万 works)"),
-    ("notes", "Notes"),
-    ("owner", "Owner"),
+    ("company", N_("Company name")),
+    ("contact", N_("Contact person")),
+    ("title", N_("Their title")),
+    ("phone", N_("Phone (mobile, or landline with area code)")),
+    ("email", N_("Email")),
+    ("wechat", N_("WeChat ID")),
+    ("province", N_("Province")),
+    ("city", N_("City")),
+    ("county", N_("County or district")),
+    ("industry", N_("Industry")),
+    ("employees", N_("Employees")),
+    ("founded_year", N_("Year founded")),
+    ("source", N_("Source channel")),
+    ("referrer", N_("Referred by (a customer or a person)")),
+    ("need", N_("What do they need?")),
+    ("amount", N_("Estimated amount (yuan; 12万 works)")),
+    ("notes", N_("Notes")),
+    ("owner", N_("Owner")),
 ]
 REQUIRED = frozenset({"company", "source"})
 NEXT_STEP_TEXT = {
-    "assign": "a manager assigns it by {due} (salesflow lead assign {id} --to USER)",
-    "first-contact": "first contact by {due}, then grade it (salesflow lead grade {id})",
-    "grade": "grade it (salesflow lead grade {id})",
+    "assign": N_("a manager assigns it by {due} (salesflow lead assign {id} --to USER)"),
+    "first-contact": N_("first contact by {due}, then grade it (salesflow lead grade {id})"),
+    "grade": N_("grade it (salesflow lead grade {id})"),
 }
 
 
 def next_step_text(code: str, due: date, lead_id: int) -> str:
     template = NEXT_STEP_TEXT.get(code, code)
-    return _(template).format(due=due.isoformat(), id=lead_id)
+    return _(template).format(due=format_date(due), id=lead_id)
 
 
 @app.command("add", help=_("Capture a new lead: asks for what is missing, or takes options."))

@@ -27,7 +27,7 @@ from salesflow.cli.output import (
     shown,
     stdout_console,
 )
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 from salesflow.workflow.contacts import format_phone
 from salesflow.workflow.glossary import (
     ACTIVITY_KINDS,
@@ -47,11 +47,16 @@ if TYPE_CHECKING:
     from salesflow.workflow.lead_views import LeadCard
 
 SUGGESTED_STEPS = {
-    "assign": "Assign it to a rep",
-    "first-contact": "First contact",
-    "grade": "Grade it",
+    "assign": N_("Assign it to a rep"),
+    "first-contact": N_("First contact"),
+    "grade": N_("Grade it"),
 }
-LIFECYCLES = {"lead": "Lead", "prospect": "Prospect", "customer": "Customer", "dormant": "Dormant"}
+LIFECYCLES = {
+    "lead": N_("Lead"),
+    "prospect": N_("Prospect"),
+    "customer": N_("Customer"),
+    "dormant": N_("Dormant"),
+}
 
 
 def money(yuan: str | None) -> str:
@@ -84,6 +89,11 @@ class Section:
     def add(self, key: str, title: str, value: Any, show: Callable[[Any], str] = shown) -> None:
         text = show(value) if value is not None else ""
         self.lines.append(Line(key, title, value, text))
+
+
+def _rubric_name(ident: str) -> str:
+    """'default' (the shipped rubric) in the person's language; custom:<hash> as it is."""
+    return _("the default rubric") if ident == "default" else ident
 
 
 def _region(card: LeadCard) -> str:
@@ -162,7 +172,7 @@ def _grade(card: LeadCard) -> Section:
         grade.add("score", _("Score"), g.score, lambda v: f"{v}/{TOTAL_POINTS}")
         grade.add("graded_at", _("Graded"), g.graded_at)
         grade.add("graded_by", _("Graded by"), g.graded_by)
-        grade.add("rubric", _("Rubric"), g.rubric)
+        grade.add("rubric", _("Rubric"), g.rubric, _rubric_name)
         grade.add("history", _("Gradings"), card.grade_history)
         grade.add("value_type", _("Value type"), g.value_type, lambda v: label(VALUE_TYPES, v))
         grade.add("personality", _("Personality"), g.personality, lambda v: label(PERSONALITIES, v))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salesflow.i18n import _
+from salesflow.i18n import _, help_format
 from salesflow.workflow.glossary import SOURCES
 
 if TYPE_CHECKING:
@@ -32,7 +32,9 @@ FoundedYear = Annotated[
 ]
 Source = Annotated[
     str | None,
-    typer.Option("--source", help=_("Source channel: {codes}.").format(codes=", ".join(SOURCES))),
+    typer.Option(
+        "--source", help=help_format("Source channel: {codes}.", codes=", ".join(SOURCES))
+    ),
 ]
 Referrer = Annotated[
     str | None, typer.Option("--referrer", help=_("Who referred them (required for referrals)."))

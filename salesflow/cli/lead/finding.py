@@ -18,7 +18,7 @@ from salesflow.cli.lead import fields
 from salesflow.cli.lead.app import app
 from salesflow.cli.lead.fields import lead_input_from
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render
-from salesflow.i18n import _, ngettext
+from salesflow.i18n import _, format_date, help_format, ngettext
 from salesflow.workflow.contacts import format_phone
 from salesflow.workflow.glossary import SOURCES, STAGES, label
 from salesflow.workflow.money import format_yuan
@@ -59,7 +59,7 @@ def _people_row(row: LeadRow) -> dict[str, Any]:
     step = " ".join(
         part
         for part in (
-            row.next_step_date.isoformat() if row.next_step_date else "",
+            format_date(row.next_step_date) if row.next_step_date else "",
             row.next_step_action,
         )
         if part
@@ -119,7 +119,7 @@ def list_(
         list[str] | None,
         typer.Option(
             "--stage",
-            help=_("Only this stage (repeatable): {codes}.").format(codes=", ".join(STAGES)),
+            help=help_format("Only this stage (repeatable): {codes}.", codes=", ".join(STAGES)),
         ),
     ] = None,
     grade: Annotated[
@@ -129,7 +129,7 @@ def list_(
         list[str] | None,
         typer.Option(
             "--source",
-            help=_("Only this source (repeatable): {codes}.").format(codes=", ".join(SOURCES)),
+            help=help_format("Only this source (repeatable): {codes}.", codes=", ".join(SOURCES)),
         ),
     ] = None,
     province: fields.Province = None,

@@ -28,7 +28,7 @@ from salesflow.cli.prompts import (
     can_prompt,
     check_with,
 )
-from salesflow.i18n import _
+from salesflow.i18n import N_, _, help_format
 from salesflow.workflow.errors import InputError
 from salesflow.workflow.glossary import GRADES, PERSONALITIES, VALUE_TYPES, label
 from salesflow.workflow.rubric import TOTAL_POINTS, criterion_label
@@ -48,20 +48,20 @@ OPTION_KEYS: dict[str, str] = {
     "--personality": "personality",
 }
 NEED_FIT_CHOICES = (
-    ("1", "No real fit"),
-    ("2", "Weak fit"),
-    ("3", "Partial fit"),
-    ("4", "Good fit"),
-    ("5", "Excellent fit"),
+    ("1", N_("No real fit")),
+    ("2", N_("Weak fit")),
+    ("3", N_("Partial fit")),
+    ("4", N_("Good fit")),
+    ("5", N_("Excellent fit")),
 )
 LIKELIHOOD_CHOICES = (
-    ("1", "Very unlikely"),
-    ("2", "Unlikely"),
-    ("3", "Possible"),
-    ("4", "Likely"),
-    ("5", "Very likely"),
+    ("1", N_("Very unlikely")),
+    ("2", N_("Unlikely")),
+    ("3", N_("Possible")),
+    ("4", N_("Likely")),
+    ("5", N_("Very likely")),
 )
-VALUE_TYPE_HELP = _("Customer value type: {codes}.").format(codes=", ".join(VALUE_TYPES))
+VALUE_TYPE_HELP = help_format("Customer value type: {codes}.", codes=", ".join(VALUE_TYPES))
 PERSONALITY_HELP = _("Customer personality type, e.g. haggler, hesitant, rational.")
 
 

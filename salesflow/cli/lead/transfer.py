@@ -23,7 +23,7 @@ import typer
 from salesflow.cli import context
 from salesflow.cli.lead.app import app
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render
-from salesflow.i18n import _, ngettext
+from salesflow.i18n import N_, _, ngettext
 from salesflow.workflow.errors import InputError
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 # Files with more rows than this get a progress bar (when stderr is a terminal).
 PROGRESS_FROM_ROWS = 2000
-KIND_LABELS = {"invalid": "invalid", "duplicate": "duplicate", "warning": "warning"}
+KIND_LABELS = {"invalid": N_("invalid"), "duplicate": N_("duplicate"), "warning": N_("warning")}
 
 
 def _kind_label(code: str) -> str:

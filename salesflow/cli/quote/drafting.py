@@ -15,7 +15,7 @@ import typer
 
 from salesflow.cli import context, groups
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date
 
 if TYPE_CHECKING:
     from salesflow.workflow.quote_input import LineSpec
@@ -144,7 +144,7 @@ def _tell(result: QuoteResult, what: str) -> None:
         + " "
         + _("Total {total}, valid until {date}, {status}.").format(
             total=format_yuan(result.total_fen),
-            date=result.valid_until.isoformat(),
+            date=format_date(result.valid_until),
             status=_status_label(result.status),
         )
     )
@@ -534,7 +534,7 @@ def _print_view(view: QuoteView, fmt: OutputFormat) -> None:
         (_("Company"), view.company),
         (_("Contact"), view.contact or ""),
         (_("Owner"), view.owner or ""),
-        (_("Valid until"), view.valid_until.isoformat()),
+        (_("Valid until"), format_date(view.valid_until)),
         (_("Payment terms"), terms),
         (_("Delivery"), view.delivery_terms or ""),
         (_("Notes"), view.notes or ""),

@@ -1,4 +1,4 @@
-"""targets; indexes for reports
+"""targets; indexes for reports; leads.first_contact_at
 
 Revision ID: 0007
 Revises: 0006
@@ -48,8 +48,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_targets_period"), ["period"], unique=False)
         batch_op.create_index(batch_op.f("ix_targets_starts_on"), ["starts_on"], unique=False)
 
+    # Each lead's first contact: its earliest activity that is not a note. The created_at
+    # index becomes the first column of one that also covers the owner and first contact.
     with op.batch_alter_table("leads", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_leads_closed_at"), ["closed_at"], unique=False)
+        batch_op.add_column(
+            sa.Column("first_contact_at", sa.DateTime(timezone=True), nullable=True)
+        )
+        batch_op.drop_index(batch_op.f("ix_leads_created_at"))
+    op.execute(
+        """
+        UPDATE leads SET first_contact_at = (
+            SELECT min(occurred_at) FROM activities
+            WHERE activities.lead_id = leads.id AND activities.kind <> 'note'
+        )
+        """
+    )
+    with op.batch_alter_table("leads", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_leads_created_owner_first",
+            ["created_at", "owner_id", "first_contact_at"],
+            unique=False,
+        )
 
     # The occurred_at index becomes the first column of one that also covers who and kind.
     with op.batch_alter_table("activities", schema=None) as batch_op:
@@ -60,6 +80,10 @@ def upgrade() -> None:
         batch_op.drop_index("ix_activities_lead_occurred")
         batch_op.create_index(
             "ix_activities_lead_occurred", ["lead_id", "occurred_at", "kind"], unique=False
+        )
+        # A period's activities of one kind (visits) by person: one narrow range.
+        batch_op.create_index(
+            "ix_activities_kind_occurred_user", ["kind", "occurred_at", "user_id"], unique=False
         )
 
     with op.batch_alter_table("quotes", schema=None) as batch_op:
@@ -124,9 +148,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_quotes_sent_at"))
 
     with op.batch_alter_table("leads", schema=None) as batch_op:
+        batch_op.drop_index("ix_leads_created_owner_first")
+        batch_op.create_index(batch_op.f("ix_leads_created_at"), ["created_at"], unique=False)
+        batch_op.drop_column("first_contact_at")
         batch_op.drop_index(batch_op.f("ix_leads_closed_at"))
 
     with op.batch_alter_table("activities", schema=None) as batch_op:
+        batch_op.drop_index("ix_activities_kind_occurred_user")
         batch_op.drop_index("ix_activities_occurred_user_kind")
         batch_op.drop_index("ix_activities_lead_occurred")
         batch_op.create_index(
