@@ -116,6 +116,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translations(_state["language"]).ngettext(singular, plural, count)
 
 
+def pgettext(context: str, message: str) -> str:
+    """Translate a message whose words mean different things in different places ("Name"
+    of a person and of a product): ``context`` tells them apart in the catalog."""
+    return _translations(_state["language"]).pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog without translating it (it is translated where it
     is shown, with ``_(message)``): tables of labels, help texts built before the language
@@ -165,7 +171,7 @@ def format_date(day: date) -> str:
     """A day as people read it: 2026年11月22日 in Chinese, 2026-11-22 in English (JSON and
     CSV keep ISO dates whatever the language)."""
     if isinstance(day, datetime):
-        day = day.date()
+        day = day.astimezone().date()
     if _state["language"] == "zh":
         return f"{day.year}年{day.month}月{day.day}日"
     return day.isoformat()

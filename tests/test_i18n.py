@@ -219,6 +219,9 @@ def test_usage_errors_are_translated(cli: Cli) -> None:
         "Got unexpected extra arguments (a b)",
         "Option '--as' requires an argument.",
         "No such command 'leads'.",
+        "No such command 'lst'. Did you mean 'list'?",
+        "Invalid value for '--limit': Input should be a valid integer, unable to parse string",
+        "Invalid value for '--format': Value error, 'xml' is not one of 'table', 'json'.",
     ],
 )
 def test_usage_error_shapes(text: str) -> None:
@@ -226,6 +229,7 @@ def test_usage_error_shapes(text: str) -> None:
     with speaking("zh"):
         translated = usage_message(text)
     assert translated != text
+    assert not re.search(r"Input should|Value error|No such|Missing|Invalid value", translated)
     for quoted in re.findall(r"'[^']*'|--\w+", text):
         assert quoted in translated
 
@@ -299,6 +303,11 @@ def test_plain_tables_have_one_width(cli: Cli) -> None:
         ("--as", "li.na", "today", "--date", "yesterday"),
         ("--as", "zhao.min", "report", "kpi", "--team"),
         ("--as", "zhao.min", "target", "show"),
+        ("--as", "zhao.min", "contract", "list"),
+        ("--as", "zhao.min", "payment", "list"),
+        ("--as", "zhao.min", "quote", "list"),
+        ("--as", "zhao.min", "approval", "list", "--all"),
+        ("db", "check"),
         ("config", "show"),
     ],
 )
@@ -319,3 +328,24 @@ def _without_language_row(text: str) -> object:
     if isinstance(data, dict):
         return {key: value for key, value in data.items() if key not in {"as_of", "generated_at"}}
     return data
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--as", "li.na", "lead", "list"),
+        ("--as", "zhao.min", "pipeline", "show"),
+        ("--as", "zhao.min", "contract", "list"),
+        ("--as", "zhao.min", "payment", "list"),
+        ("--as", "zhao.min", "quote", "list"),
+        ("--as", "zhao.min", "target", "show"),
+        ("db", "check"),
+    ],
+)
+def test_csv_is_language_neutral(cli: Cli, args: tuple[str, ...]) -> None:
+    assert cli("init", "--sample").exit_code == 0
+    english = cli("--lang", "en", *args, "--format", "csv")
+    chinese = cli("--lang", "zh", *args, "--format", "csv")
+    assert english.exit_code == chinese.exit_code == 0, chinese.stderr
+    assert english.stdout == chinese.stdout
+    assert english.stdout.strip()

@@ -70,3 +70,19 @@ def untranslated() -> list[str]:
 
 def test_user_facing_text_is_translatable() -> None:
     assert untranslated() == []
+
+
+def test_no_message_is_translated_inside_an_f_string() -> None:
+    """Babel does not extract ``_("...")`` written inside an f-string, so such a message
+    would never reach the catalog (and its completeness test) and stay English."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                found += [
+                    f"{path.relative_to(PACKAGE.parent)}:{call.lineno}"
+                    for call in ast.walk(node)
+                    if isinstance(call, ast.Call) and _call_name(call) in {"_", "ngettext", "N_"}
+                ]
+    assert found == []

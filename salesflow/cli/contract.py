@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from salesflow.cli import context, groups
-from salesflow.cli.output import Column, FormatOption, OutputFormat, render
+from salesflow.cli.output import Column, FormatOption, OutputFormat, render, yuan_cell
 from salesflow.i18n import _, format_date
 
 app = groups.contract
@@ -68,12 +68,16 @@ def show(
             return user.username if user else "-"
 
         template = _("default") if contract.template == "default" else contract.template
+
+        def field(label: str, value: str) -> str:
+            return _("{label}: {value}").format(label=label, value=value).rstrip()
+
         out = [
-            f"{_('Contract')}: {contract.number}",
-            f"{_('Status')}: {_status_label(contract.status)}",
-            f"{_('Lead')}: {contract.lead_id}",
-            f"{_('Owner')}: {name(contract.owner_id)}",
-            f"{_('Template')}: {template}",
+            field(_("Contract"), contract.number),
+            field(_("Status"), _status_label(contract.status)),
+            field(_("Lead"), str(contract.lead_id)),
+            field(_("Owner"), name(contract.owner_id)),
+            field(_("Template"), template),
         ]
         from salesflow.workflow.quote_math import quantity_text
 
@@ -82,23 +86,24 @@ def show(
                 f"  {line.position}. {line.sku} {line.name} "
                 f"{quantity_text(line.quantity_milli)} {line.unit} {format_yuan(line.total_fen)}"
             )
+        total = f"{format_yuan(contract.total_fen)} ({capital_yuan(contract.total_fen)})"
         out += [
-            f"{_('Subtotal')}: {format_yuan(contract.subtotal_fen)}",
-            f"{_('Discount')}: {format_yuan(contract.discount_fen)}",
-            f"{_('Tax')}: {format_yuan(contract.tax_fen)}",
-            f"{_('Total')}: {format_yuan(contract.total_fen)} ({capital_yuan(contract.total_fen)})",
+            field(_("Subtotal"), format_yuan(contract.subtotal_fen)),
+            field(_("Discount"), format_yuan(contract.discount_fen)),
+            field(_("Tax"), format_yuan(contract.tax_fen)),
+            field(_("Total"), total),
         ]
         if contract.reviewed_at:
-            out.append(
-                f"{_('Reviewed by')}: {name(contract.reviewed_by_id)} "
-                f"{format_date(contract.reviewed_at.astimezone())} "
-                f"{contract.review_comment or ''}".rstrip()
-            )
+            reviewed = f"{name(contract.reviewed_by_id)} {format_date(contract.reviewed_at)}"
+            out.append(field(_("Reviewed by"), f"{reviewed} {contract.review_comment or ''}"))
         for approval in approvals:
+            decided = name(approval.decided_by_id) if approval.decided_by_id else ""
+            status = label(APPROVAL_STATUSES, approval.status)
             out.append(
-                f"{_('Approval')} {approval.id}: {role_label(approval.required_role)} "
-                f"{label(APPROVAL_STATUSES, approval.status)} "
-                f"{name(approval.decided_by_id) if approval.decided_by_id else ''}".rstrip()
+                field(
+                    _("Approval {id}").format(id=approval.id),
+                    f"{role_label(approval.required_role)} {status} {decided}",
+                )
             )
         if contract.signed_on:
             signed = [format_date(contract.signed_on), contract.signer or ""]
@@ -106,7 +111,7 @@ def show(
                 signed.append(contract.signed_file)
             if contract.signed_sha256:
                 signed.append(f"sha256 {contract.signed_sha256}")
-            out.append(f"{_('Signed on')}: " + " ".join(part for part in signed if part))
+            out.append(field(_("Signed on"), " ".join(part for part in signed if part)))
         if terms:
             out += ["", contract.terms_text]
     print("\n".join(out))
@@ -119,7 +124,7 @@ def _columns() -> list[Column]:
         Column("quote", _("Quote")),
         Column("company", _("Company")),
         Column("owner", _("Owner")),
-        Column("total", _("Total"), justify="right"),
+        Column("total", _("Total"), justify="right", show=yuan_cell),
         Column("signed_on", _("Signed on")),
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,7 @@ import typer
 
 from salesflow.cli import context, groups
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render
-from salesflow.i18n import _
+from salesflow.i18n import SOURCE_LANGUAGE, _, speaking
 
 app = groups.db
 
@@ -35,7 +36,12 @@ def upgrade() -> None:
 def check(fmt: FormatOption = OutputFormat.table) -> None:
     from salesflow.workflow.maintenance import check_database
 
-    with context.open_db(upgrade=False) as workspace:
+    # JSON and CSV stay language-neutral: their details are in English whatever the language.
+    machine = fmt in {OutputFormat.json, OutputFormat.csv}
+    with (
+        context.open_db(upgrade=False) as workspace,
+        speaking(SOURCE_LANGUAGE) if machine else nullcontext(),
+    ):
         results = check_database(workspace)
     columns = [
         Column("check", _("Check")),

@@ -92,9 +92,9 @@ USAGE_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(shape, re.DOTALL), message)
     for shape, message in (
         (r"No such option: (?P<option>.+)", N_("No such option: {option}")),
-        (r"No such command (?P<name>.+)\.", N_("No such command {name}.")),
+        (r"No such command (?P<name>.+?)\.?", N_("No such command {name}.")),
         (r"Missing command\.", N_("Missing command.")),
-        (r"Missing option (?P<name>.+?)\.", N_("Missing option {name}.")),
+        (r"Missing option (?P<name>.+?)\.?", N_("Missing option {name}.")),
         (r"Missing argument (?P<name>.+?)\.", N_("Missing argument {name}.")),
         (r"Missing parameter: (?P<name>.+)", N_("Missing parameter: {name}")),
         (
@@ -102,6 +102,11 @@ USAGE_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("Invalid value for {name}: {message}"),
         ),
         (r"Invalid value: (?P<message>.+)", N_("Invalid value: {message}")),
+        # Typer checks values with pydantic, whose messages come through as they are.
+        (r"Value error, (?P<message>.+)", "{message}"),
+        (r"Input should be a valid integer(?:,.*)?", N_("A whole number is needed.")),
+        (r"Input should be a valid number(?:,.*)?", N_("A number is needed.")),
+        (r"Input should be a valid boolean(?:,.*)?", N_("Yes or no (true/false) is needed.")),
         (r"(?P<value>.+) is not one of (?P<choices>.+)\.", N_("{value} is not one of {choices}.")),
         (
             r"Value (?P<value>.+) is not a valid (?P<kind>.+)\.",
@@ -142,5 +147,5 @@ def usage_message(text: str) -> str:
             values = found.groupdict()
             if "message" in values:
                 values["message"] = usage_message(values["message"])
-            return _(message).format(**values)
+            return (_(message) if message != "{message}" else message).format(**values)
     return text

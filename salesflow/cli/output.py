@@ -84,6 +84,13 @@ def shown(value: Any) -> str:
     return str(plain(value))
 
 
+def yuan_cell(text: str | None) -> str:
+    """An exact yuan string of a row ("1234.50", as JSON carries it) as people read money."""
+    from salesflow.workflow.money import format_yuan
+
+    return "" if text is None else format_yuan(int(Decimal(text) * 100))
+
+
 def as_mapping(row: Any) -> Mapping[str, Any]:
     if is_dataclass(row) and not isinstance(row, type):
         return asdict(row)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from salesflow.cli import context, groups
-from salesflow.cli.output import Column, FormatOption, OutputFormat, render, shown
+from salesflow.cli.output import Column, FormatOption, OutputFormat, render, shown, yuan_cell
 from salesflow.i18n import _, help_format, ngettext
 
 if TYPE_CHECKING:
@@ -34,19 +34,11 @@ def _event_label(code: str | None) -> str:
     return "" if code is None else label(PAYMENT_EVENTS, code)
 
 
-def _money(text: str | None) -> str:
-    from decimal import Decimal
-
-    from salesflow.workflow.money import format_yuan
-
-    return "" if text is None else format_yuan(int(Decimal(text) * 100))
-
-
 def _show_schedule(result: ScheduleResult, fmt: OutputFormat) -> None:
     columns = [
         Column("position", _("Part"), justify="right"),
         Column("share", _("Share")),
-        Column("amount", _("Amount"), justify="right", show=_money),
+        Column("amount", _("Amount"), justify="right", show=yuan_cell),
         Column("due_event", _("Due at"), show=_event_label),
         Column("due_on", _("Due on"), show=shown),
     ]
@@ -181,20 +173,20 @@ def receivable_columns() -> list[Column]:
         Column("company", _("Company")),
         Column("owner", _("Owner")),
         Column("status", _("Status"), show=_status_label),
-        Column("total", _("Total"), justify="right", show=_money),
-        Column("received", _("Received"), justify="right", show=_money),
-        Column("outstanding", _("Outstanding"), justify="right", show=_money),
+        Column("total", _("Total"), justify="right", show=yuan_cell),
+        Column("received", _("Received"), justify="right", show=yuan_cell),
+        Column("outstanding", _("Outstanding"), justify="right", show=yuan_cell),
         Column("next_due", _("Next due"), show=shown),
-        Column("overdue", _("Overdue"), justify="right", show=_money),
+        Column("overdue", _("Overdue"), justify="right", show=yuan_cell),
         Column("days_overdue", _("Days overdue"), justify="right", show=shown),
     ]
 
 
-def _totals(listing: ReceivableListing) -> dict[str, object]:
+def _totals(listing: ReceivableListing, *, label: str) -> dict[str, object]:
     from salesflow.workflow.money import yuan_text
 
     return {
-        "contract": _("Total"),
+        "contract": label,
         "company": "",
         "owner": "",
         "status": "",
@@ -243,7 +235,7 @@ def list_(
             ],
             "totals": {
                 key: value
-                for key, value in _totals(listing).items()
+                for key, value in _totals(listing, label="total").items()
                 if key in {"total", "received", "outstanding", "overdue"}
             },
         }
@@ -251,7 +243,8 @@ def list_(
         return
     rows: list[object] = list(listing.rows)
     if rows:
-        rows.append(_totals(listing))
+        # CSV stays language-neutral: its totals row is labelled with the code "total".
+        rows.append(_totals(listing, label="total" if fmt is OutputFormat.csv else _("Total")))
     render(
         rows,
         receivable_columns(),

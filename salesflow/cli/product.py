@@ -16,7 +16,7 @@ import typer
 
 from salesflow.cli import context, groups
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render, render_record
-from salesflow.i18n import _, ngettext
+from salesflow.i18n import _, ngettext, pgettext
 
 if TYPE_CHECKING:
     from salesflow.store.models import Product
@@ -81,7 +81,7 @@ def people_columns(*, with_active: bool) -> list[Column]:
         Column("name", _("Name")),
         Column("unit", _("Unit")),
         Column("list_price", _("List price"), justify="right"),
-        Column("tax_rate", _("Tax"), justify="right"),
+        Column("tax_rate", pgettext("rate", "Tax"), justify="right"),
         Column("category", _("Category")),
     ]
     if with_active:

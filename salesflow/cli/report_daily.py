@@ -35,7 +35,7 @@ from salesflow.cli.report_output import (
     labelled,
     render_document,
 )
-from salesflow.i18n import _, format_date
+from salesflow.i18n import _, format_date, pgettext
 from salesflow.workflow.glossary import ACTIVITY_KINDS, STAGES, label
 
 if TYPE_CHECKING:
@@ -259,7 +259,7 @@ def _person_figures(line: PersonDay) -> dict[str, Any]:
 def people_block(report: DailyReport) -> TableBlock:
     headers = {
         "new_leads": _("New leads"),
-        "contacts": _("Contacts"),
+        "contacts": pgettext("count", "Contacts"),
         "visits": _("Visits"),
         "quotes_sent_value": _("Quotes sent"),
         "contracts_signed_value": _("Signed"),

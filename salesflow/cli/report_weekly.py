@@ -43,7 +43,7 @@ from salesflow.cli.report_output import (
     labelled,
     render_document,
 )
-from salesflow.i18n import _, format_date
+from salesflow.i18n import _, format_date, pgettext
 from salesflow.workflow.glossary import LOST_REASONS, STAGES, label
 
 if TYPE_CHECKING:
@@ -272,7 +272,7 @@ PEOPLE_FIELDS = (
 def _people_headers(review: PeriodReview) -> dict[str, str]:
     return {
         "new_leads": _("New leads"),
-        "contacts": _("Contacts"),
+        "contacts": pgettext("count", "Contacts"),
         "visits": _("Visits"),
         "quotes_sent_value": _("Quoted"),
         "contracts_signed": _("Contracts"),

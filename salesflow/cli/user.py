@@ -10,7 +10,7 @@ from salesflow.cli import context, groups
 from salesflow.cli.output import Column, FormatOption, OutputFormat, render, render_record
 from salesflow.cli.prompts import ask_choice
 from salesflow.config import source_label
-from salesflow.i18n import _, help_format
+from salesflow.i18n import _, help_format, pgettext
 from salesflow.workflow.roles import ROLES, role_label, scope_label
 
 app = groups.user
@@ -21,7 +21,7 @@ ROLE_HELP = help_format("Role: {roles}.", roles=", ".join(ROLES))
 def user_columns() -> list[Column]:
     return [
         Column("username", _("Username")),
-        Column("display_name", _("Name")),
+        Column("display_name", pgettext("person", "Name")),
         Column("role", _("Role"), show=role_label),
         Column("manager", _("Manager")),
         Column("active", _("Active")),

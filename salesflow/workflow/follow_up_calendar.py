@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from salesflow.i18n import _
+from salesflow.i18n import _, format_date
 from salesflow.store.audit import record_event
 from salesflow.store.models import User
 from salesflow.store.types import utcnow
@@ -116,7 +116,7 @@ def _summary(item: AgendaItem, day: date, texts: _Texts) -> str:
     action = item.next_step_action or texts.follow_up
     if item.next_step_date is not None and item.next_step_date < day:
         return texts.overdue.format(
-            date=item.next_step_date.isoformat(), action=action, company=item.company
+            date=format_date(item.next_step_date), action=action, company=item.company
         )
     return texts.step.format(action=action, company=item.company)
 
@@ -133,7 +133,7 @@ def _description(item: AgendaItem, texts: _Texts, stages: dict[str, str]) -> str
     if item.phone:
         lines.append(texts.phone.format(phone=format_phone(item.phone)))
     if item.next_step_date is not None:
-        lines.append(texts.due.format(date=item.next_step_date.isoformat()))
+        lines.append(texts.due.format(date=format_date(item.next_step_date)))
     lines.append(texts.show.format(id=item.lead_id))
     return "\n".join(lines)
 

@@ -209,6 +209,13 @@ _ALIASES: dict[int, dict[str, str]] = {
 }
 
 
+def _choices(table: dict[str, tuple[str, str]]) -> str:
+    """The codes to choose from; in Chinese each with its label, which may be typed too."""
+    if current_language() == "zh":
+        return "、".join(f"{code}（{chinese}）" for code, (_english, chinese) in table.items())
+    return ", ".join(table)
+
+
 def parse_code(table: dict[str, tuple[str, str]], raw: str, *, field: str) -> str:
     """The code for a code, either language's label, or a known alias; else refused."""
     text = raw.strip()
@@ -221,5 +228,5 @@ def parse_code(table: dict[str, tuple[str, str]], raw: str, *, field: str) -> st
         return alias
     raise InputError(
         _("Unknown value '{value}' ({field}).").format(value=raw, field=field),
-        hint=_("Choose one of: {codes}.").format(codes=", ".join(table)),
+        hint=_("Choose one of: {codes}.").format(codes=_choices(table)),
     )

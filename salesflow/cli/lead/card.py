@@ -27,7 +27,7 @@ from salesflow.cli.output import (
     shown,
     stdout_console,
 )
-from salesflow.i18n import N_, _
+from salesflow.i18n import N_, _, pgettext
 from salesflow.workflow.contacts import format_phone
 from salesflow.workflow.glossary import (
     ACTIVITY_KINDS,
@@ -133,8 +133,8 @@ def _contacts(card: LeadCard) -> Section:
         "contacts",
         _("Contacts"),
         columns=[
-            Column("name", _("Name")),
-            Column("title", _("Title")),
+            Column("name", pgettext("person", "Name")),
+            Column("title", pgettext("job", "Title")),
             Column("phone", _("Phone")),
             Column("email", _("Email")),
             Column("wechat", _("WeChat")),

@@ -556,7 +556,11 @@ def _print_view(view: QuoteView, fmt: OutputFormat) -> None:
         (
             _("Discount"),
             format_yuan(view.discount_fen)
-            + (f" ({_('whole quote')} {_percent(view.discount_bp)})" if view.discount_bp else ""),
+            + (
+                " " + _("(whole quote {percent})").format(percent=_percent(view.discount_bp))
+                if view.discount_bp
+                else ""
+            ),
         ),
         (_("Tax"), format_yuan(view.tax_fen)),
         (_("Total"), format_yuan(view.total_fen)),
