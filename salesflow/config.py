@@ -143,8 +143,6 @@ def data_dir() -> Resolved:
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """The config file's settings; an absent file is an empty config."""
-    import tomllib  # here, not at the top: --help never reads the config
-
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -155,6 +153,8 @@ def read_config_file(path: Path) -> dict[str, Any]:
                 path=path, reason=exc.strerror
             )
         ) from exc
+    import tomllib  # only once there is a file: every run looks for its lang setting
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -11,6 +11,7 @@ usage errors of Typer's parser, written in English without gettext, are translat
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -57,14 +58,29 @@ def lang_from_args(args: Sequence[str]) -> str | None:
     return None
 
 
-def translate_commands(command: Any) -> None:
-    """Put every help text of ``command`` and the commands under it in the current
-    language (the English texts are the catalog's message ids)."""
-    from typer import rich_utils
+def help_wanted(args: Sequence[str], groups: Sequence[str]) -> bool:
+    """Whether a run may print help: --help, nothing to run, or a group alone."""
+    if any(word in HELP_OPTION_NAMES for word in args):
+        return True
+    words = [word for word in args if not word.startswith("-")]
+    return not words or (len(words) == 1 and words[0] in groups)
 
-    for name, message in RICH_TEXTS.items():
-        setattr(rich_utils, name, _(message))
-    if current_language() == SOURCE_LANGUAGE:
+
+def translate_commands(command: Any, *, help_wanted: bool) -> None:
+    """Put every help text of ``command`` and the commands under it in the current
+    language (the English texts are the catalog's message ids).
+
+    Typer's help panels live in typer.rich_utils, which loads rich's Markdown (tens of
+    milliseconds): it is only loaded here when help may be shown (``help_wanted``) in
+    another language, else only put back in English when a help run loaded it earlier.
+    """
+    english = current_language() == SOURCE_LANGUAGE
+    if "typer.rich_utils" in sys.modules or (help_wanted and not english):
+        from typer import rich_utils
+
+        for name, message in RICH_TEXTS.items():
+            setattr(rich_utils, name, _(message))
+    if english:
         return
     stack = [command]
     while stack:
