@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 from rich.cells import cell_len
 
-from salesflow.cli.language import lang_from_args, usage_message
+from salesflow.cli.language import help_wanted, lang_from_args, usage_message
 from salesflow.config import parse_language, resolve_language
 from salesflow.i18n import (
     _,
@@ -177,6 +177,28 @@ def test_help_is_translated_in_process_and_back(cli: Cli) -> None:
     assert "Company name." in english.stdout
     assert "公司名称" not in english.stdout
     assert "Options" in english.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "wanted"),
+    [
+        (["--help"], True),
+        ([], True),
+        (["lead"], True),
+        (["service", "visit"], True),
+        (["--as", "li.na", "lead", "list"], False),
+        (["lead", "list", "-h"], True),
+        (["today"], False),
+    ],
+)
+def test_help_panels_load_only_when_help_may_show(args: list[str], wanted: bool) -> None:
+    import typer
+
+    from salesflow.cli.groups import register_commands
+    from salesflow.cli.main import app
+
+    register_commands(args)
+    assert help_wanted(typer.main.get_command(app), args) is wanted
 
 
 def test_help_with_values_put_in_is_translated(cli: Cli) -> None:

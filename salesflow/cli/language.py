@@ -58,24 +58,34 @@ def lang_from_args(args: Sequence[str]) -> str | None:
     return None
 
 
-def help_wanted(args: Sequence[str], groups: Sequence[str]) -> bool:
-    """Whether a run may print help: --help, nothing to run, or a group alone."""
+def help_wanted(command: Any, args: Sequence[str]) -> bool:
+    """Whether a run may print help: --help, or the words name a group, not a command."""
     if any(word in HELP_OPTION_NAMES for word in args):
         return True
-    words = [word for word in args if not word.startswith("-")]
-    return not words or (len(words) == 1 and words[0] in groups)
+    current = command
+    words = [
+        word
+        for index, word in enumerate(args)
+        if not word.startswith("-") and (index == 0 or args[index - 1] not in ROOT_VALUE_OPTIONS)
+    ]
+    for word in words:
+        commands = getattr(current, "commands", None)
+        if not commands or word not in commands:
+            break
+        current = commands[word]
+    return bool(getattr(current, "commands", None))
 
 
-def translate_commands(command: Any, *, help_wanted: bool) -> None:
+def translate_commands(command: Any, args: Sequence[str]) -> None:
     """Put every help text of ``command`` and the commands under it in the current
     language (the English texts are the catalog's message ids).
 
     Typer's help panels live in typer.rich_utils, which loads rich's Markdown (tens of
-    milliseconds): it is only loaded here when help may be shown (``help_wanted``) in
+    milliseconds): it is only loaded here when help may be shown (:func:`help_wanted`) in
     another language, else only put back in English when a help run loaded it earlier.
     """
     english = current_language() == SOURCE_LANGUAGE
-    if "typer.rich_utils" in sys.modules or (help_wanted and not english):
+    if "typer.rich_utils" in sys.modules or (not english and help_wanted(command, args)):
         from typer import rich_utils
 
         for name, message in RICH_TEXTS.items():

@@ -12,7 +12,7 @@ from salesflow import __version__
 from salesflow.cli import context, init, today
 from salesflow.cli.errors import EXIT_USAGE, report, report_unexpected
 from salesflow.cli.groups import GROUPS, register_commands
-from salesflow.cli.language import help_wanted, lang_from_args, translate_commands, usage_message
+from salesflow.cli.language import lang_from_args, translate_commands, usage_message
 from salesflow.config import run_language
 from salesflow.i18n import SOURCE_LANGUAGE, _, environment_language, speaking
 from salesflow.workflow.errors import SalesflowError
@@ -122,7 +122,7 @@ def _run(args: list[str]) -> int:
     debug = "--debug" in args or env_flag("SALESFLOW_DEBUG")
     try:
         command = typer.main.get_command(app)
-        translate_commands(command, help_wanted=help_wanted(args, tuple(GROUPS)))
+        translate_commands(command, args)
         result = command.main(args=args, prog_name="salesflow", standalone_mode=False)
     except SalesflowError as exc:
         report(exc.message, exc.hint)
