@@ -1,4 +1,4 @@
-"""``salesflow db``: upgrade, check and back up the database."""
+"""``salesflow db``: upgrade, check, back up and restore the database."""
 
 from __future__ import annotations
 
@@ -66,3 +66,38 @@ def backup(
         session, actor = acted
         size = backup_database(session, actor, workspace, path, force=force)
     context.note(_("Backed up the database to {path} ({size} bytes).").format(path=path, size=size))
+
+
+@app.command(
+    "restore",
+    help=_(
+        "Replace the SQLite database with a backup made by 'salesflow db backup' "
+        "(on PostgreSQL, use pg_restore)."
+    ),
+)
+def restore(
+    path: Annotated[Path, typer.Argument(help=_("Backup file to restore from."))],
+    force: Annotated[
+        bool, typer.Option("--force", help=_("Replace an existing database."))
+    ] = False,
+) -> None:
+    from salesflow.config import source_label
+    from salesflow.workflow.maintenance import record_restore, restore_database
+
+    current = context.settings()
+    backup = restore_database(
+        current.database_url.value,
+        path,
+        username=current.user.value,
+        source=source_label(current.user.source),
+        force=force,
+    )
+    # The normal open upgrades an older backup; the restore is audited in the restored data.
+    with context.open_db() as workspace, context.acting_in(workspace, write=True) as acted:
+        session, _actor = acted
+        record_restore(session, workspace, backup)
+    context.note(
+        _("Restored the database from {path} (schema revision {revision}).").format(
+            path=backup.path, revision=backup.revision
+        )
+    )
