@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salesflow.cli import context, groups
+from salesflow.cli import groups
 from salesflow.cli.output import FormatOption, OutputFormat
 from salesflow.cli.report_options import (
     TeamOption,
     UserOption,
     period_meta,
+    reporting,
     scope_meta,
     scope_name,
 )
@@ -69,12 +70,10 @@ def daily(
 ) -> None:
     from salesflow.workflow.daily_report import daily_report
     from salesflow.workflow.dates import parse_day
-    from salesflow.workflow.report_scope import report_scope
 
     today = date.today()
     report_day = parse_day(day, today, option="--date") if day is not None else today
-    with context.acting() as (session, actor):
-        scope = report_scope(session, actor, team=team, user=user)
+    with reporting(team=team, user=user) as (session, scope):
         report = daily_report(session, scope, report_day)
     render_document(daily_document(report), fmt)
 

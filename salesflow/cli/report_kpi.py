@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salesflow.cli import context, groups
+from salesflow.cli import groups
 from salesflow.cli.output import FormatOption, OutputFormat
 from salesflow.cli.report_options import (
     TeamOption,
     UserOption,
     period_meta,
     period_name,
+    reporting,
     scope_meta,
     scope_name,
 )
@@ -78,7 +79,6 @@ def kpi(
 ) -> None:
     from salesflow.workflow.kpis import kpi_report
     from salesflow.workflow.report_periods import month_period, parse_report_period
-    from salesflow.workflow.report_scope import report_scope
 
     chosen = (
         parse_report_period(period, option="--period", kinds=PERIOD_KINDS)
@@ -86,8 +86,7 @@ def kpi(
         else month_period(date.today())
     )
     now = datetime.now(UTC)
-    with context.acting() as (session, actor):
-        scope = report_scope(session, actor, team=team, user=user)
+    with reporting(team=team, user=user) as (session, scope):
         report = kpi_report(session, scope, chosen, now=now)
     render_document(kpi_document(report), fmt)
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from salesflow.cli import context
 from salesflow.i18n import _, current_language, format_date, format_month
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from salesflow.workflow.report_periods import ReportPeriod
     from salesflow.workflow.report_scope import ReportScope
 
@@ -30,6 +35,15 @@ UserOption = Annotated[
         help=_("The report of one user you may see (default: your own)."),
     ),
 ]
+
+
+@contextmanager
+def reporting(*, team: bool, user: str | None) -> Iterator[tuple[Session, ReportScope]]:
+    """A read-only session and whose report it is (--team / --user, else your own)."""
+    from salesflow.workflow.report_scope import report_scope
+
+    with context.acting() as (session, actor):
+        yield session, report_scope(session, actor, team=team, user=user)
 
 
 def scope_name(scope: ReportScope) -> str:

@@ -22,6 +22,7 @@ from salesflow.cli.report_options import (
     UserOption,
     period_meta,
     period_name,
+    reporting,
     scope_meta,
     scope_name,
 )
@@ -78,14 +79,12 @@ def weekly(
     user: UserOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    from salesflow.workflow.report_scope import report_scope
     from salesflow.workflow.weekly_report import week_to_report, weekly_report
 
     today = date.today()
     period = week_to_report(week, today)
     stale_days = int(context.settings().stale_days.value)
-    with context.acting() as (session, actor):
-        scope = report_scope(session, actor, team=team, user=user)
+    with reporting(team=team, user=user) as (session, scope):
         review = weekly_report(session, scope, period, today=today, stale_days=stale_days)
     render_document(review_document(review), fmt)
 
@@ -111,14 +110,12 @@ def monthly(
     user: UserOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    from salesflow.workflow.report_scope import report_scope
     from salesflow.workflow.weekly_report import month_to_report, monthly_report
 
     today = date.today()
     period = month_to_report(period_text, today)
     stale_days = int(context.settings().stale_days.value)
-    with context.acting() as (session, actor):
-        scope = report_scope(session, actor, team=team, user=user)
+    with reporting(team=team, user=user) as (session, scope):
         review = monthly_report(session, scope, period, today=today, stale_days=stale_days)
         kpis = monthly_kpi_blocks(session, scope, period)
     render_document(review_document(review, extra=kpis), fmt)
