@@ -27,10 +27,17 @@ class Cli:
 
     def __call__(self, *args: str) -> Result:
         from salesflow.cli.main import run
+        from tests import write_guard
 
+        write_guard.install()
+        write_guard.violations.clear()
         self.capsys.readouterr()
         code = run(list(args))
         out, err = self.capsys.readouterr()
+        assert not write_guard.violations, (
+            "wrote outside a write transaction (use acting(write=True)):",
+            write_guard.violations,
+        )
         return Result(code, out, err)
 
 

@@ -87,6 +87,8 @@ def acting_in(workspace: Workspace, *, write: bool = False) -> Iterator[tuple[Se
     from salesflow.workflow.maintenance import record_schema_change
 
     resolved = settings().user
+    # Recording a schema upgrade this open made is a write, whatever the command does.
+    write = write or (workspace.schema_change is not None and not workspace.schema_change_recorded)
     with workspace.session(write=write) as session:
         actor = resolve_actor(session, resolved.value, source=source_label(resolved.source))
         set_actor(session, actor.id)

@@ -405,12 +405,12 @@ def write_whole(path: Path, content: bytes) -> str:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
         os.replace(temporary, target)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
         raise InputError(
             _("Cannot write the calendar file {path}: {reason}.").format(
-                path=target, reason=exc.strerror or exc
+                path=target, reason=getattr(exc, "strerror", None) or exc
             ),
             hint=_("Give --ics a file in a folder you can write to."),
         ) from exc

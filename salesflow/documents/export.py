@@ -56,7 +56,17 @@ def format_for(path: Path) -> str:
 
 
 def check_target(path: Path, *, force: bool) -> None:
-    """Refuse a target that exists (without ``force``), is a folder, or has no folder."""
+    """Refuse a target that exists (without ``force``), is a folder, or has no folder, or
+    whose name the file system refuses (too long, a NUL)."""
+    try:
+        if "\0" in str(path):
+            raise ValueError("embedded null byte")
+        path.exists()
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise InputError(
+            _("Cannot write {path}: {reason}.").format(path=path, reason=reason)
+        ) from exc
     if path.is_dir():
         raise InputError(_("{path} is a folder (--to).").format(path=path))
     if not path.parent.is_dir():
@@ -101,7 +111,14 @@ def render(doc: QuoteDocument, fmt: str, settings: Settings) -> tuple[bytes, str
 
 def write_whole(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".part", dir=path.parent
+        )
+    except OSError as exc:  # a folder we may not write in, a name too long
+        raise InputError(
+            _("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
+        ) from exc
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

@@ -16,11 +16,14 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from salesflow.config import mask_password
 from salesflow.i18n import _
+from salesflow.store import contention
 from salesflow.store.audit import AuditedSession, set_actor
+from salesflow.store.contention import conflict_error, retry_busy
 from salesflow.store.schema import SCHEMA_HEAD
 from salesflow.workflow.errors import ConfigurationError, InputError
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+# SQLite's own wait for a lock, per attempt; salesflow.store.contention retries around it.
+SQLITE_BUSY_TIMEOUT_MS = 5_000
 PG_CONNECT_TIMEOUT_S = 5
 WRITE_OPTION = "salesflow_write"
 
@@ -71,16 +74,25 @@ class Workspace:
         is set, with :func:`salesflow.store.audit.set_actor`, the session cannot write.
 
         ``write=True`` takes SQLite's write lock at the start, so concurrent writers wait
-        for each other (up to the busy timeout) instead of failing on lock upgrade.
+        for each other (retrying with back-off, :mod:`salesflow.store.contention`) instead
+        of failing on lock upgrade. A transaction that loses to another writer (SQLite
+        still locked after the whole wait, a PostgreSQL deadlock) is rolled back and
+        reported as :class:`~salesflow.store.contention.DatabaseBusy`.
         """
         with AuditedSession(self.engine, expire_on_commit=False) as session:
-            if actor_id is None or isinstance(actor_id, int):
-                set_actor(session, actor_id)
-            if write:
-                session.connection(execution_options={WRITE_OPTION: True})
             try:
+                if actor_id is None or isinstance(actor_id, int):
+                    set_actor(session, actor_id)
+                if write:
+                    session.connection(execution_options={WRITE_OPTION: True})
                 yield session
                 session.commit()
+            except DBAPIError as exc:
+                session.rollback()
+                conflict = conflict_error(exc)
+                if conflict is not None:
+                    raise conflict from exc
+                raise
             except BaseException:
                 session.rollback()
                 raise
@@ -129,14 +141,29 @@ def _sqlite_engine(url: URL) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        write = connection.get_execution_options().get(WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        if connection.get_execution_options().get(WRITE_OPTION, False):
+            contention.begin_immediate(connection.exec_driver_sql)
+        else:
+            connection.exec_driver_sql("BEGIN")
 
     return engine
 
 
+def _exists(path: Path) -> bool:
+    """Whether the database file exists; a path the system refuses is a clear error."""
+    try:
+        return path.exists()
+    except (OSError, ValueError) as exc:  # a name too long, a NUL in it
+        raise ConfigurationError(
+            _("Cannot use the database path {path}: {reason}.").format(
+                path=path, reason=getattr(exc, "strerror", None) or exc
+            ),
+            hint=_("Check --db or SALESFLOW_DB_URL."),
+        ) from exc
+
+
 def _create_sqlite_file(path: Path) -> None:
-    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    blocker = next((p for p in path.parents if _exists(p) and not p.is_dir()), None)
     if blocker is not None:
         raise ConfigurationError(
             _("Cannot create the database file {path}: {blocker} is a file, not a folder.").format(
@@ -148,10 +175,10 @@ def _create_sqlite_file(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         os.close(descriptor)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         raise ConfigurationError(
             _("Cannot create the database file {path}: {reason}.").format(
-                path=path, reason=exc.strerror or exc
+                path=path, reason=getattr(exc, "strerror", None) or exc
             ),
             hint=_("Choose a writable place with --db or SALESFLOW_DB_URL."),
         ) from exc
@@ -218,7 +245,7 @@ def open_workspace(
     url = parse_url(raw_url)
     path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
     created_file = None
-    if path is not None and not path.exists():
+    if path is not None and not _exists(path):
         if not create:
             raise NotInitialized(
                 _("There is no salesflow database at {path}.").format(path=path),
@@ -231,7 +258,9 @@ def open_workspace(
         engine = create_engine_for(url)
     workspace = Workspace(url=url, engine=engine, created_file=created_file)
     try:
-        revision = current_revision(engine)
+        # Opening reads the schema's revision; a moment of SQLite's exclusive lock (another
+        # command's last connection closing, a checkpoint) is waited out, not reported.
+        revision, _attempts = retry_busy(lambda: current_revision(engine))
         if revision == SCHEMA_HEAD or not upgrade:
             return workspace
         if revision is None and not create:

@@ -1,8 +1,9 @@
 """Alembic, driven from inside salesflow (there is no alembic.ini to find).
 
 The scripts live in the package (``salesflow/store/migrations``), so an installed salesflow
-can always upgrade the database it opens. SQLite migrations use batch mode; on PostgreSQL
-the upgrade holds an advisory lock so two laptops upgrading at once run it only once.
+can always upgrade the database it opens. SQLite migrations use batch mode. An upgrade
+holds the database's upgrade lock (SQLite's write lock, a PostgreSQL advisory lock) from
+reading the revision to committing, so two laptops upgrading at once run it only once.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from salesflow.i18n import _
-from salesflow.store.database import SchemaChange, current_revision
+from salesflow.store.database import WRITE_OPTION, SchemaChange, current_revision
 from salesflow.workflow.errors import DatabaseError
 
 SCRIPT_LOCATION = "salesflow.store:migrations"
+# Any fixed number: the key of the PostgreSQL advisory lock that serializes upgrades.
+MIGRATION_LOCK_KEY = 7_305_120_261
 
 
 def alembic_config() -> Config:
@@ -47,16 +50,29 @@ def pending_revisions(engine: Engine) -> list[str]:
     return [script.revision for script in reversed(steps)]
 
 
-def upgrade_to_head(engine: Engine) -> SchemaChange:
-    before = current_revision(engine)
+def upgrade_to_head(engine: Engine) -> SchemaChange | None:
+    """Bring the schema to the head revision; ``None`` if it already was.
+
+    The upgrade holds the database's upgrade lock from before it reads the revision until
+    it commits: SQLite's write lock (``BEGIN IMMEDIATE``), PostgreSQL's advisory lock. Two
+    laptops upgrading at once therefore run it once; the second finds the head in place.
+    """
     scripts = script_directory()
-    if before is not None and not _is_known(scripts, before):
-        raise _newer_schema(before)
+    head = head_revision()
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    return SchemaChange(from_revision=before, to_revision=head_revision())
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
+            before = MigrationContext.configure(connection).get_current_revision()
+            if before == head:
+                return None
+            if before is not None and not _is_known(scripts, before):
+                raise _newer_schema(before)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    return SchemaChange(from_revision=before, to_revision=head)
 
 
 def compare_with_models(engine: Engine) -> list[object]:

@@ -249,12 +249,14 @@ class Lead(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
     )
     contact_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("contacts.id"), nullable=True)
+        default=None,
+        sa_column=Column(Integer, ForeignKey("contacts.id"), nullable=True, index=True),
     )
     need: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     source: str = Field(sa_column=Column(String(16), nullable=False, index=True))
     referrer_customer_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("customers.id"), nullable=True)
+        default=None,
+        sa_column=Column(Integer, ForeignKey("customers.id"), nullable=True, index=True),
     )
     referrer_name: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
     stage: str = Field(default="new", sa_column=Column(String(16), nullable=False, index=True))
@@ -366,7 +368,9 @@ class Activity(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     lead_id: int = Field(sa_column=Column(Integer, ForeignKey("leads.id"), nullable=False))
-    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False))
+    customer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    )
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id"), nullable=False))
     kind: str = Field(sa_column=Column(String(16), nullable=False))
     occurred_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
@@ -488,9 +492,12 @@ class Quote(SQLModel, table=True):
     lead_id: int = Field(
         sa_column=Column(Integer, ForeignKey("leads.id"), nullable=False, index=True)
     )
-    customer_id: int = Field(sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False))
+    customer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    )
     contact_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("contacts.id"), nullable=True)
+        default=None,
+        sa_column=Column(Integer, ForeignKey("contacts.id"), nullable=True, index=True),
     )
     owner_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True, index=True)
@@ -662,7 +669,8 @@ class Contract(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
     )
     contact_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("contacts.id"), nullable=True)
+        default=None,
+        sa_column=Column(Integer, ForeignKey("contacts.id"), nullable=True, index=True),
     )
     owner_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True, index=True)

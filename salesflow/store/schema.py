@@ -4,4 +4,4 @@ Kept as a constant so that opening an up-to-date database needs no Alembic impor
 checks it against the head of the migration scripts.
 """
 
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"

@@ -61,6 +61,7 @@ from salesflow.workflow.glossary import (
 from salesflow.workflow.lead_access import lead_for_update
 from salesflow.workflow.money import percent_text, yuan_text
 from salesflow.workflow.quote_numbers import parse_number
+from salesflow.workflow.record_ids import storable
 from salesflow.workflow.roles import SEES_EVERYTHING, role_label
 from salesflow.workflow.visibility import scope_for
 from salesflow.workflow.workdays import local_date
@@ -256,7 +257,7 @@ def submit_quote(
 def parse_approval_id(raw: str | int, *, field: str = "ID") -> int:
     """An approval number as people write it: 7, #7 or A7."""
     text = str(raw).strip().lstrip("#").removeprefix("A").removeprefix("a")
-    if not text.isdigit() or len(text) > 12:
+    if not text.isdecimal() or len(text) > 12:
         raise InputError(
             _("'{value}' is not an approval number ({field}).").format(value=raw, field=field),
             hint=_("'salesflow approval list' shows the numbers."),
@@ -336,7 +337,7 @@ def decide_approval(
             _("A rejection needs a reason (--comment)."),
             hint=_("Say what would make it acceptable, e.g. --comment 'at most 15%'."),
         )
-    approval = session.get(Approval, approval_id)
+    approval = session.get(Approval, approval_id) if storable(approval_id) else None
     if approval is None:
         raise NotFound(
             _("No approval {id}.").format(id=approval_id),

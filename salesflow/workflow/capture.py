@@ -21,12 +21,13 @@ from sqlmodel import Session, col, select
 
 from salesflow.i18n import N_, _
 from salesflow.store.models import Contact, Customer, Lead, StageChange, User
-from salesflow.workflow.duplicates import Match, find_matches
+from salesflow.workflow.duplicates import Match, find_matches, hold_customer_keys
 from salesflow.workflow.errors import FieldError, InputError, NotFound, PermissionDenied, Refused
 from salesflow.workflow.identity import find_user
 from salesflow.workflow.lead_access import customer_of, lead_for_update
 from salesflow.workflow.lead_input import CleanLead, LeadInput, clean_lead, option_name
 from salesflow.workflow.pipeline_moves import entered_at, entry_change, lifecycle_for
+from salesflow.workflow.record_ids import storable
 from salesflow.workflow.roles import role_label, scope_kind
 from salesflow.workflow.stage_config import load_stages
 from salesflow.workflow.visibility import scope_for
@@ -190,10 +191,10 @@ def refuse_exact(session: Session, match: Match, owner_id: int | None, *, editin
 def find_customer(session: Session, actor: User, ref: str, *, field: str) -> Customer:
     """A visible customer by number (12, C12) or by company name."""
     text = ref.strip().lstrip("#")
-    number = text[1:] if text[:1] in {"C", "c"} and text[1:].isdigit() else text
+    number = text[1:] if text[:1] in {"C", "c"} and text[1:].isdecimal() else text
     customer: Customer | None = None
-    if number.isdigit() and len(number) <= 12:
-        customer = session.get(Customer, int(number))
+    if number.isdecimal() and len(number) <= 12:
+        customer = session.get(Customer, int(number)) if storable(int(number)) else None
     else:
         from salesflow.workflow.companies import company_key
 
@@ -256,6 +257,7 @@ def add_lead(
             ),
             hint=_("Leave out --company when attaching."),
         )
+    hold_customer_keys(session)
     matches = find_matches(
         session,
         name_key=clean.name_key if target is None else None,
@@ -418,6 +420,9 @@ def edit_lead(
             _("Nothing to change."),
             hint=_("Pass one or more options such as --phone or --amount; see --help."),
         )
+    if given & {"company", "phone", "email"}:
+        # Taken before the lead's row lock, as adding a lead takes it before its rows.
+        hold_customer_keys(session)
     lead = lead_for_update(session, actor, lead_id)
     customer = customer_of(session, lead)
     contact = session.get(Contact, lead.contact_id) if lead.contact_id else None

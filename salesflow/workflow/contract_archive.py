@@ -34,7 +34,11 @@ def file_sha256(path: Path) -> str:
 def check_signed_file(raw: str) -> Path:
     """The signed file given with ``--file``: an existing, readable regular file."""
     path = Path(raw).expanduser()
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError:  # a name too long for the file system: there is no such file
+        found = False
+    if not found:
         raise InputError(
             _("The signed file {path} does not exist or is not a file (--file).").format(path=raw)
         )

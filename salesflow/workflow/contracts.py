@@ -54,6 +54,7 @@ from salesflow.workflow.lead_access import lead_for_reading, lead_for_update, pa
 from salesflow.workflow.money import yuan_text
 from salesflow.workflow.quote_math import quantity_text
 from salesflow.workflow.quote_numbers import parse_number
+from salesflow.workflow.record_ids import storable
 from salesflow.workflow.roles import role_label
 from salesflow.workflow.stage_config import load_stages
 from salesflow.workflow.visibility import scope_for
@@ -212,7 +213,9 @@ def new_contract(
         statement = statement.where(Quote.version == version)
     else:
         statement = statement.where(col(Quote.status) == "accepted")
-    quote = session.exec(statement.order_by(col(Quote.version).desc())).first()
+    # A version the INTEGER column cannot hold (beyond 2**31 - 1) is no version.
+    found = version is None or storable(version)
+    quote = session.exec(statement.order_by(col(Quote.version).desc())).first() if found else None
     if quote is None and version is None:
         quote = session.exec(
             select(Quote).where(Quote.number == number).order_by(col(Quote.version).desc())

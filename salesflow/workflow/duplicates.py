@@ -18,11 +18,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from salesflow.store.models import Contact, Customer, User
 
 FUZZY_THRESHOLD = 85.0
+# Any fixed number: the PostgreSQL advisory lock held while a transaction checks that a
+# customer is new and adds it (SQLite's write lock already makes the two one step).
+CUSTOMER_KEYS_LOCK = 7_305_120_262
+
+
+def hold_customer_keys(session: Session) -> None:
+    """Make "is it a duplicate?" and "add it" one step: until this transaction ends, no
+    one else checks or adds a customer, company name, phone or email. Without it, two
+    reps adding the same company at the same moment on PostgreSQL would each find no
+    duplicate and both add it."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(select(func.pg_advisory_xact_lock(CUSTOMER_KEYS_LOCK)))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ for programs and is written unescaped.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -303,6 +304,12 @@ def write_xlsx(rows: Iterator[dict[str, Any]], path: Path) -> int:
     return count
 
 
+def _discard(partial: Path) -> None:
+    """Remove a half-written file, if there is one (a name the system refuses: none)."""
+    with contextlib.suppress(OSError, ValueError):
+        partial.unlink(missing_ok=True)
+
+
 @dataclass(frozen=True)
 class ExportResult:
     count: int
@@ -339,13 +346,14 @@ def export_leads(
                 with partial.open("w", encoding=encoding, newline="") as handle:
                     count = write_csv(rows, handle) if fmt == "csv" else write_json(rows, handle)
             os.replace(partial, to)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+            _discard(partial)
+            reason = getattr(exc, "strerror", None) or exc
             raise InputError(
-                _("Cannot write {path}: {reason}.").format(path=to, reason=exc.strerror or exc)
+                _("Cannot write {path}: {reason}.").format(path=to, reason=reason)
             ) from exc
         except BaseException:
-            partial.unlink(missing_ok=True)
+            _discard(partial)
             raise
     else:
         if fmt == "xlsx":

@@ -11,6 +11,8 @@ from salesflow.workflow.errors import InputError, PermissionDenied
 
 
 def find_user(session: Session, username: str) -> User | None:
+    if "\0" in username:  # no name has one, and PostgreSQL refuses it in a query
+        return None
     statement = select(User).where(func.lower(User.username) == username.strip().lower())
     return session.exec(statement).first()
 
@@ -41,9 +43,15 @@ def check_can_act(engine: Engine, username: str, *, source: str) -> None:
     """
     users = table("users", column("username"), column("active"))
     with engine.connect() as connection:
-        active = connection.execute(
-            select(users.c.active).where(func.lower(users.c.username) == username.strip().lower())
-        ).first()
+        active = (
+            None
+            if "\0" in username  # no name has one, and PostgreSQL refuses it in a query
+            else connection.execute(
+                select(users.c.active).where(
+                    func.lower(users.c.username) == username.strip().lower()
+                )
+            ).first()
+        )
     if active is None:
         raise InputError(
             _("Unknown user '{name}' (from {source}).").format(name=username, source=source),

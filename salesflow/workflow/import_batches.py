@@ -32,6 +32,7 @@ from salesflow.workflow.errors import NotFound, PermissionDenied, Refused
 from salesflow.workflow.import_checks import chunks
 from salesflow.workflow.lead_input import CleanLead
 from salesflow.workflow.pipeline_moves import entered_at, entry_change, lifecycle_for
+from salesflow.workflow.record_ids import storable
 from salesflow.workflow.stage_config import load_stages
 from salesflow.workflow.visibility import scope_for
 
@@ -395,7 +396,7 @@ def _may_undo(session: Session, actor: User, batch: ImportBatch) -> bool:
 
 def undo_import(session: Session, actor: User, batch_id: int) -> UndoResult:
     """Remove everything an import added; refused when later work depends on it."""
-    batch = session.get(ImportBatch, batch_id, with_for_update=True)
+    batch = session.get(ImportBatch, batch_id, with_for_update=True) if storable(batch_id) else None
     if batch is None or not scope_for(session, actor).can_see(batch.created_by_id):
         raise NotFound(
             _("No import batch {id}.").format(id=batch_id),

@@ -30,6 +30,7 @@ from sqlmodel import Session, func, select
 from salesflow.i18n import _, ngettext
 from salesflow.store.models import User
 from salesflow.workflow.capture import reason_label, resolve_owner
+from salesflow.workflow.duplicates import hold_customer_keys
 from salesflow.workflow.errors import FieldError, InputError, Refused, SalesflowError
 from salesflow.workflow.exports import escape_cell
 from salesflow.workflow.glossary import LOST_REASONS, SOURCES, STAGES, parse_code
@@ -486,7 +487,32 @@ def write_rejects(plan: ImportPlan, path: Path) -> None:
 
     Cells are escaped as ``lead export`` escapes them, so a cell that looks like a formula
     is not run when the file is opened in a spreadsheet (and reads back as it was).
+
+    A regular file is written beside its place and renamed over it, so an import killed
+    part-way never leaves half a rejects file (the earlier one stays whole, or none).
     """
+    import os
+
+    try:
+        direct = path.is_symlink() or (path.exists() and not path.is_file())
+    except (OSError, ValueError) as exc:  # a name too long, a NUL in it
+        raise InputError(
+            _("Cannot write the rejects file {path}: {reason}.").format(
+                path=path, reason=getattr(exc, "strerror", None) or exc
+            ),
+            hint=_("Give --rejects a file in a folder you can write to."),
+        ) from exc
+    target = path if direct else path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        _write_rejects_to(plan, target)
+        if not direct:
+            os.replace(target, path)
+    finally:
+        if not direct:
+            target.unlink(missing_ok=True)
+
+
+def _write_rejects_to(plan: ImportPlan, path: Path) -> None:
     import csv
 
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -572,6 +598,7 @@ def write_import(
     that someone else added meanwhile, with the same batched duplicate queries.
     """
     moment = now or datetime.now(UTC)
+    hold_customer_keys(session)  # no one adds a customer between the check and the write
     if recheck:
         _check_database(session, plan)
         plan.problems.sort(key=lambda p: (p.row, p.kind != INVALID, p.kind != DUPLICATE))

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from salesflow.i18n import _
 from salesflow.store.models import Customer, Lead, User
 from salesflow.workflow.errors import InputError, NotFound, PermissionDenied
+from salesflow.workflow.record_ids import storable
 from salesflow.workflow.roles import scope_kind
 from salesflow.workflow.visibility import Scope, scope_for
 
@@ -20,10 +21,15 @@ from salesflow.workflow.visibility import Scope, scope_for
 def parse_lead_id(raw: str | int, *, field: str = "ID") -> int:
     """A lead number as people write it: 42, #42 or L42."""
     text = str(raw).strip().lstrip("#").removeprefix("L").removeprefix("l")
-    if not text.isdigit() or len(text) > 12:
+    if not text.isdecimal() or len(text) > 12:
         raise InputError(
             _("'{value}' is not a lead number ({field}).").format(value=raw, field=field),
             hint=_("'salesflow lead list' shows the numbers."),
+        )
+    if not storable(int(text)):
+        raise NotFound(
+            _("No lead {id}.").format(id=int(text)),
+            hint=_("'salesflow lead list' shows the leads you can see."),
         )
     return int(text)
 

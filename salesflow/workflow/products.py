@@ -274,8 +274,11 @@ def _unknown(sku: str, field: str) -> NotFound:
 def get_product(session: Session, sku: str, *, field: str = "SKU") -> Product:
     """The product of ``sku`` (active or not); an unknown SKU is a NotFound naming ``field``."""
     key = sku_key(sku)
+    # No SKU has a NUL, and PostgreSQL refuses one in a query.
     product = (
-        session.exec(select(Product).where(col(Product.sku_key) == key)).first() if key else None
+        session.exec(select(Product).where(col(Product.sku_key) == key)).first()
+        if key and "\0" not in key
+        else None
     )
     if product is None:
         raise _unknown(sku, field)

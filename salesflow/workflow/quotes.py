@@ -40,6 +40,7 @@ from salesflow.workflow.quote_input import (
 from salesflow.workflow.quote_math import LineInput, price_quote
 from salesflow.workflow.quote_numbers import next_number, parse_number
 from salesflow.workflow.quote_status import EDITABLE_STATUSES, VOIDED_APPROVALS, is_expired
+from salesflow.workflow.record_ids import storable
 from salesflow.workflow.stage_config import load_stages
 
 MAX_LINES = 200
@@ -295,7 +296,9 @@ def _find(session: Session, number: str, version: int | None) -> Quote:
         statement = statement.where(col(Quote.superseded_at).is_(None))
     else:
         statement = statement.where(Quote.version == version)
-    quote = session.exec(statement.order_by(col(Quote.version).desc())).first()
+    # A version the INTEGER column cannot hold (beyond 2**31 - 1) is no version.
+    found = version is None or storable(version)
+    quote = session.exec(statement.order_by(col(Quote.version).desc())).first() if found else None
     if quote is None:
         what = number if version is None else f"{number} v{version}"
         raise NotFound(

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from salesflow.i18n import _
 from salesflow.store.models import Customer, Lead, User
 from salesflow.workflow.errors import InputError, NotFound, PermissionDenied
+from salesflow.workflow.record_ids import storable
 from salesflow.workflow.roles import role_label
 from salesflow.workflow.visibility import scope_for
 
@@ -46,9 +47,14 @@ def find_customer(session: Session, actor: User, text: str, *, field: str = "CUS
     visible = col(Customer.id).in_(visible_customers(session, actor))
     number = _NUMBER.fullmatch(raw)
     if number is not None:
-        found = session.exec(
-            select(Customer).where(col(Customer.id) == int(number.group(1)), visible)
-        ).all()
+        customer_id = int(number.group(1))
+        found = (
+            session.exec(select(Customer).where(col(Customer.id) == customer_id, visible)).all()
+            if storable(customer_id)
+            else []
+        )
+    elif "\0" in raw:  # no name has one, and PostgreSQL refuses it in a query
+        found = []
     else:
         found = session.exec(
             select(Customer).where(col(Customer.name) == raw, visible).order_by(col(Customer.id))

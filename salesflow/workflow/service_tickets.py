@@ -29,6 +29,7 @@ from salesflow.store.models import Customer, ServiceTicket, User
 from salesflow.store.types import utcnow
 from salesflow.workflow.errors import InputError, NotFound, Refused
 from salesflow.workflow.identity import find_user
+from salesflow.workflow.record_ids import storable
 from salesflow.workflow.service_customers import (
     clean_text,
     ensure_serves,
@@ -71,7 +72,7 @@ def response_flag(
 
 def parse_ticket_id(raw: str | int, *, field: str = "ID") -> int:
     text = str(raw).strip().lstrip("#").removeprefix("T").removeprefix("t")
-    if not text.isdigit() or len(text) > 12:
+    if not text.isdecimal() or len(text) > 12:
         raise InputError(
             _("'{value}' is not a ticket number ({field}).").format(value=raw, field=field),
             hint=_("'salesflow service ticket list' shows the numbers."),
@@ -130,7 +131,9 @@ def open_ticket(
 
 def _ticket_for_update(session: Session, actor: User, ticket_id: int) -> ServiceTicket:
     ensure_serves(actor)
-    ticket = session.get(ServiceTicket, ticket_id, with_for_update=True)
+    ticket = (
+        session.get(ServiceTicket, ticket_id, with_for_update=True) if storable(ticket_id) else None
+    )
     if ticket is not None and actor.id not in (ticket.assignee_id, ticket.opened_by_id):
         seen = session.exec(
             select(Customer.id).where(

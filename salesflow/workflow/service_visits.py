@@ -26,6 +26,7 @@ from salesflow.store.models import Contract, Customer, ServiceVisit, User
 from salesflow.workflow.dates import parse_day
 from salesflow.workflow.errors import InputError, NotFound, Refused
 from salesflow.workflow.glossary import VISIT_STATUSES, label
+from salesflow.workflow.record_ids import storable
 from salesflow.workflow.service_customers import (
     clean_text,
     ensure_serves,
@@ -63,7 +64,7 @@ class VisitRow:
 
 def parse_satisfaction(value: int | str | None) -> int:
     text = "" if value is None else str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 5:
+    if not text.isdecimal() or not 1 <= int(text) <= 5:
         raise InputError(
             _(
                 "Satisfaction must be a whole number from 1 to 5, not '{value}' (--satisfaction)."
@@ -130,7 +131,11 @@ def _scheduled_to_complete(
     session: Session, customer_id: int, visited: date, visit_id: int | None
 ) -> ServiceVisit | None:
     if visit_id is not None:
-        visit = session.get(ServiceVisit, visit_id, with_for_update=True)
+        visit = (
+            session.get(ServiceVisit, visit_id, with_for_update=True)
+            if storable(visit_id)
+            else None
+        )
         if visit is None or visit.customer_id != customer_id:
             raise NotFound(
                 _("No visit {id} of this customer (--visit).").format(id=visit_id),

@@ -333,3 +333,27 @@ def assign(
                 id=result.customer_id, owner=result.customer_owner or _("unassigned")
             )
         )
+
+
+@app.command(
+    "claim",
+    help=_(
+        "Take an unassigned lead from the pool (公海) as your own; of two people claiming "
+        "it at once, one gets it."
+    ),
+)
+def claim(
+    lead_id: Annotated[str, typer.Argument(metavar="ID", help=_("Lead number, e.g. 42."))],
+) -> None:
+    from salesflow.workflow.assignment import claim_lead
+    from salesflow.workflow.lead_access import parse_lead_id
+
+    number = parse_lead_id(lead_id)
+    with context.acting(write=True) as (session, actor):
+        result = claim_lead(session, actor, number)
+    if not result.changed:
+        context.note(_("Lead {id} is already yours; nothing changed.").format(id=number))
+        return
+    context.note(_("Lead {id} is yours now.").format(id=number))
+    if result.customer_moved:
+        context.note(_("Customer {id} moved with it.").format(id=result.customer_id))
