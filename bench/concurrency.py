@@ -45,9 +45,16 @@ def quiet_run(argv: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def worker(user: str, tag: str, ops: int, lead: str, contract: str) -> dict[str, Any]:
-    from salesflow.store import contention
+def worker(
+    user: str, tag: str, ops: int, lead: str, contract: str, *, busy_ms: int | None = None
+) -> dict[str, Any]:
+    """Run ``ops`` commands as ``user``, a third of each kind; what each did and how often
+    a write waited past SQLite's busy timeout (``busy_ms`` shortens it, so that salesflow's
+    own retry does the waiting: tests/cli/test_concurrent_writers.py runs this too)."""
+    from salesflow.store import contention, database
 
+    if busy_ms is not None:
+        database.SQLITE_BUSY_TIMEOUT_MS = busy_ms
     retried = 0
     original = contention.begin_immediate
 
@@ -60,28 +67,28 @@ def worker(user: str, tag: str, ops: int, lead: str, contract: str) -> dict[str,
     contention.begin_immediate = counting
     next_day = (date.today() + timedelta(days=7)).isoformat()
     failed: list[str] = []
-    counts = {"lead": 0, "activity": 0, "payment": 0}
+    done: dict[str, list[str]] = {"lead": [], "activity": [], "payment": []}
     for number in range(ops):
         kind = ("lead", "activity", "payment")[number % 3]
         if kind == "lead":
             args = [
-                "lead", "add", "--company", f"基准{tag}第{number}号科技有限公司",
-                "--contact", f"联系人{tag}-{number}", "--phone", f"137{tag}{number:06d}",
+                "lead", "add", "--company", f"并发{tag}第{number}号科技有限公司",
+                "--contact", f"联系人{tag}-{number}", "--phone", f"137{int(tag):02d}{number:06d}",
                 "--source", "website",
             ]  # fmt: skip
         elif kind == "activity":
             args = [
-                "activity", "log", lead, "--kind", "call", "--summary", f"bench {tag}-{number}",
+                "activity", "log", lead, "--kind", "call", "--summary", f"{tag}-{number}",
                 "--next-date", next_day, "--next-action", "回访",
             ]  # fmt: skip
         else:
             args = ["payment", "record", contract, "1", "--method", "bank"]
-        code, _out, err = quiet_run(["--as", user, "--no-input", *args])
+        code, out, err = quiet_run(["--as", user, "--no-input", *args])
         if code == 0:
-            counts[kind] += 1
+            done[kind].append(out.strip())
         else:
             failed.append(f"{args[0]} {args[1]}: exit {code}: {err.strip()}")
-    return {"counts": counts, "failed": failed, "retried": retried}
+    return {"done": done, "failed": failed, "retried": retried}
 
 
 @dataclass
@@ -180,10 +187,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--db", help="an empty PostgreSQL database URL (default: SQLite)")
     parser.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument("--busy-ms", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         user, tag, ops, lead, contract = args.worker
-        print(json.dumps(worker(user, tag, int(ops), lead, contract)))
+        print(json.dumps(worker(user, tag, int(ops), lead, contract, busy_ms=args.busy_ms)))
         return 0
 
     total_ops = args.processes * args.operations

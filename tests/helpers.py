@@ -76,3 +76,22 @@ def assert_refused_unchanged(cli: Cli, url: str, args: list[str], code: int, nee
     assert_one_line_error(result, code)
     assert needle in result.stderr
     assert snapshot(url) == before
+
+
+def migrate(url: str, *steps: tuple[str, str]) -> None:
+    """Run Alembic steps on ``url`` directly, e.g. ``("downgrade", "0006"), ("upgrade",
+    "head")``: an older schema for a test, as an older salesflow left it."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from salesflow.store.migrate import alembic_config
+
+    engine = create_engine(url)
+    try:
+        config = alembic_config()
+        for direction, revision in steps:
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                getattr(command, direction)(config, revision)
+    finally:
+        engine.dispose()

@@ -50,10 +50,10 @@ def environment(url: str, home: Path) -> dict[str, str]:
     return env
 
 
-def start(url: str, home: Path, *args: str) -> subprocess.Popen[str]:
-    """``salesflow --no-input ARGS`` in a new process."""
+def spawn(url: str, home: Path, command: Sequence[str]) -> subprocess.Popen[str]:
+    """``command`` (a Python script or module and its arguments) in a new process on ``url``."""
     return subprocess.Popen(
-        [sys.executable, "-m", "salesflow", "--no-input", *args],
+        [sys.executable, *command],
         env=environment(url, home),
         cwd=ROOT,
         stdin=subprocess.DEVNULL,
@@ -61,6 +61,11 @@ def start(url: str, home: Path, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def start(url: str, home: Path, *args: str) -> subprocess.Popen[str]:
+    """``salesflow --no-input ARGS`` in a new process."""
+    return spawn(url, home, ["-m", "salesflow", "--no-input", *args])
 
 
 def finish(process: subprocess.Popen[str]) -> Finished:

@@ -13,9 +13,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.helpers import Cli
+from tests.helpers import Cli, migrate
 from tests.pg import PgServer
-from tests.store.test_concurrent_upgrade import PREVIOUS, downgrade_to
+from tests.store.test_concurrent_upgrade import PREVIOUS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 SECTION = "## Team set-up on PostgreSQL"
@@ -73,7 +73,7 @@ def test_a_team_sets_up_and_upgrades_as_the_readme_says(
         assert added.exit_code == 0, added.stderr
         assert json.loads(cli("user", "whoami", "-f", "json").stdout)["username"] == "li.na"
 
-        downgrade_to(url.replace("postgresql://", "postgresql+psycopg://"), PREVIOUS)
+        migrate(url.replace("postgresql://", "postgresql+psycopg://"), ("downgrade", PREVIOUS))
         check_step, upgrade_step = (
             ["--as", "wang.fang", "db", "check"],
             ["--as", "wang.fang", "db", "upgrade"],

@@ -8,7 +8,7 @@ another command holds the lock, SQLite's busy handler waits up to its busy timeo
 database is busy, and nothing was written.
 
 PostgreSQL waits on row locks by itself; what can still end a transaction is a deadlock
-or a serialization failure, which :func:`conflict_error` turns into one clear message.
+or a serialization failure, which :func:`known_failure` turns into one clear message.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def busy_error(wait_s: float) -> DatabaseBusy:
     )
 
 
-def conflict_error(exc: DBAPIError) -> SalesflowError | None:
+def known_failure(exc: DBAPIError) -> SalesflowError | None:
     """The clear message for a transaction that lost to another writer (or for a value
     PostgreSQL cannot hold), else ``None``."""
     if "cannot contain NUL" in str(exc.orig if exc.orig is not None else exc):

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, column, create_engine, event, inspect, select, table
 from sqlalchemy.engine import URL, make_url
@@ -18,7 +18,7 @@ from salesflow.config import mask_password
 from salesflow.i18n import _
 from salesflow.store import contention
 from salesflow.store.audit import AuditedSession, set_actor
-from salesflow.store.contention import conflict_error, retry_busy
+from salesflow.store.contention import known_failure, retry_busy
 from salesflow.store.schema import SCHEMA_HEAD
 from salesflow.workflow.errors import ConfigurationError, InputError
 
@@ -26,6 +26,7 @@ from salesflow.workflow.errors import ConfigurationError, InputError
 SQLITE_BUSY_TIMEOUT_MS = 5_000
 PG_CONNECT_TIMEOUT_S = 5
 WRITE_OPTION = "salesflow_write"
+T = TypeVar("T")
 
 
 class NotInitialized(InputError):
@@ -89,9 +90,9 @@ class Workspace:
                 session.commit()
             except DBAPIError as exc:
                 session.rollback()
-                conflict = conflict_error(exc)
-                if conflict is not None:
-                    raise conflict from exc
+                known = known_failure(exc)
+                if known is not None:
+                    raise known from exc
                 raise
             except BaseException:
                 session.rollback()
@@ -149,17 +150,23 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
-def _exists(path: Path) -> bool:
-    """Whether the database file exists; a path the system refuses is a clear error."""
+def usable(path: Path, look: Callable[[], T], *, hint: str | None = None) -> T:
+    """``look()`` at ``path``; a name the file system refuses (too long, a NUL) is one
+    clear error instead of an unexpected failure."""
     try:
-        return path.exists()
-    except (OSError, ValueError) as exc:  # a name too long, a NUL in it
+        return look()
+    except (OSError, ValueError) as exc:
         raise ConfigurationError(
-            _("Cannot use the database path {path}: {reason}.").format(
+            _("Cannot use the path {path}: {reason}.").format(
                 path=path, reason=getattr(exc, "strerror", None) or exc
             ),
-            hint=_("Check --db or SALESFLOW_DB_URL."),
+            hint=hint,
         ) from exc
+
+
+def _exists(path: Path) -> bool:
+    """Whether the database file exists (see :func:`usable`)."""
+    return usable(path, path.exists, hint=_("Check --db or SALESFLOW_DB_URL."))
 
 
 def _create_sqlite_file(path: Path) -> None:

@@ -5,20 +5,16 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 
 from salesflow.i18n import _
-from salesflow.store.database import Workspace
+from salesflow.store.database import Workspace, usable
 from salesflow.workflow.errors import ConfigurationError, DatabaseError, Refused
-
-T = TypeVar("T")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 JOURNAL_SUFFIXES = ("", "-wal", "-shm", "-journal")
@@ -97,7 +93,7 @@ def libpq_url(url: URL) -> str:
 def check_apart(backup: Path, database: Path) -> None:
     """Refuse a backup file that is the database itself or one of its journal files."""
     own_files = {Path(f"{database.resolve()}{suffix}") for suffix in JOURNAL_SUFFIXES}
-    if _usable(backup, backup.resolve) in own_files:
+    if usable(backup, backup.resolve) in own_files:
         raise Refused(
             _("The backup file cannot be the database itself or one of its journal files."),
             hint=_("Choose a path outside {path}*.").format(path=database),
@@ -109,7 +105,7 @@ def check_replaceable(path: Path, *, force: bool, exists: Refused) -> None:
 
     ``exists`` is the refusal for an existing file without ``force``.
     """
-    if _usable(path, path.is_dir):
+    if usable(path, path.is_dir):
         raise ConfigurationError(
             _("{path} is a folder; give the backup a file name.").format(path=path)
         )
@@ -121,18 +117,6 @@ def check_replaceable(path: Path, *, force: bool, exists: Refused) -> None:
         raise exists
     if not path.parent.is_dir():
         raise ConfigurationError(_("The folder {path} does not exist.").format(path=path.parent))
-
-
-def _usable(path: Path, look: Callable[[], T]) -> T:
-    """``look()`` at ``path``; a name the file system refuses (too long, a NUL) is bad input."""
-    try:
-        return look()
-    except (OSError, ValueError) as exc:
-        raise ConfigurationError(
-            _("Cannot use the path {path}: {reason}.").format(
-                path=path, reason=getattr(exc, "strerror", None) or exc
-            )
-        ) from exc
 
 
 def _copy_beside(source: sqlite3.Connection, destination: Path) -> Path:
@@ -186,7 +170,7 @@ def read_backup(path: Path, *, username: str) -> BackupFile:
     from salesflow.store.migrate import script_directory
 
     path = path.expanduser().absolute()
-    if not _usable(path, path.exists):
+    if not usable(path, path.exists):
         raise ConfigurationError(_("There is no backup file {path}.").format(path=path))
     if not path.is_file():
         raise ConfigurationError(

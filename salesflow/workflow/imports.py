@@ -493,15 +493,13 @@ def write_rejects(plan: ImportPlan, path: Path) -> None:
     """
     import os
 
-    try:
-        direct = path.is_symlink() or (path.exists() and not path.is_file())
-    except (OSError, ValueError) as exc:  # a name too long, a NUL in it
-        raise InputError(
-            _("Cannot write the rejects file {path}: {reason}.").format(
-                path=path, reason=getattr(exc, "strerror", None) or exc
-            ),
-            hint=_("Give --rejects a file in a folder you can write to."),
-        ) from exc
+    from salesflow.store.database import usable
+
+    direct = usable(
+        path,
+        lambda: path.is_symlink() or (path.exists() and not path.is_file()),
+        hint=_("Give --rejects a file in a folder you can write to."),
+    )
     target = path if direct else path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         _write_rejects_to(plan, target)

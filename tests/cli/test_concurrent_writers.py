@@ -1,13 +1,12 @@
 """Several processes writing to one database at once, on SQLite and PostgreSQL: adding
 leads, logging calls on one shared lead and recording payments on one shared contract.
 No command fails for want of a lock, every write is there afterwards, the totals add up,
-and ``db check`` passes. The workers are tests/concurrent_worker.py."""
+and ``db check`` passes. The workers are bench/concurrency.py's, with SQLite's own busy
+wait cut to 20 ms so that salesflow's retry with back-off does the waiting."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from tests.cli.test_activity import add_lead
 from tests.duplicate_data import reading
 from tests.helpers import Cli
 from tests.payment_data import make_contract
-from tests.processes import ROOT, environment
+from tests.processes import ROOT, spawn
 
 WORKERS = ("li.na", "li.na", "wang.qiang", "zhao.min")
 OPERATIONS = 30  # per worker: a third each of leads, calls and payments
@@ -26,17 +25,13 @@ OPERATIONS = 30  # per worker: a third each of leads, calls and payments
 
 def run_workers(url: str, home: Path, lead: int, contract: str) -> list[dict[str, Any]]:
     processes = [
-        subprocess.Popen(
+        spawn(
+            url,
+            home,
             [
-                *(sys.executable, "-m", "tests.concurrent_worker"),
+                *(str(ROOT / "bench" / "concurrency.py"), "--busy-ms", "20", "--worker"),
                 *(user, str(tag), str(OPERATIONS), str(lead), contract),
             ],
-            env=environment(url, home),
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
         )
         for tag, user in enumerate(WORKERS, start=1)
     ]

@@ -13,7 +13,13 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import Cli, assert_one_line_error, assert_refused_unchanged, snapshot
+from tests.helpers import (
+    Cli,
+    assert_one_line_error,
+    assert_refused_unchanged,
+    migrate,
+    snapshot,
+)
 
 NEW_LEAD = ["--company", "还原测试公司", "--contact", "王五", "--phone", "13900000000"]
 
@@ -92,24 +98,14 @@ def test_restore_onto_a_new_machine_needs_no_force(
 
 
 def test_an_older_backup_is_upgraded_after_restoring(cli: Cli, live: Path, tmp_path: Path) -> None:
-    from alembic import command
-    from sqlalchemy import create_engine
 
-    from salesflow.store.migrate import alembic_config
     from salesflow.store.schema import SCHEMA_HEAD
 
     url = initialized(cli, live)
     backup = tmp_path / "old.db"
     back_up(cli, backup)
-    engine = create_engine(f"sqlite:///{backup}")
     previous = f"{int(SCHEMA_HEAD) - 1:04d}"
-    try:
-        config = alembic_config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, previous)
-    finally:
-        engine.dispose()
+    migrate(f"sqlite:///{backup}", ("downgrade", previous))
     result = cli("db", "restore", str(backup), "--force")
     assert result.exit_code == 0, result.stderr
     assert f"from {previous} to {SCHEMA_HEAD}" in result.stderr

@@ -129,7 +129,7 @@ def test_a_rejects_file_the_file_system_refuses(world: str, cli: Cli, tmp_path: 
     )
     args = ["--as", "li.na", "lead", "import", str(rows), "--skip-invalid"]
     rejects = f"{tmp_path}/{LONG}.csv"
-    assert_refused_unchanged(cli, world, [*args, "--rejects", rejects], 2, "rejects file")
+    assert_refused_unchanged(cli, world, [*args, "--rejects", rejects], 2, "--rejects")
 
 
 def test_a_database_path_the_file_system_refuses(cli: Cli, tmp_path: Path) -> None:

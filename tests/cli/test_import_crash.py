@@ -194,14 +194,18 @@ class Db:
                 if "locked" not in str(exc):
                     raise
                 return True
+        return self.other_clients("AND backend_xid IS NOT NULL") > 0
+
+    def other_clients(self, condition: str = "") -> int:
+        """PostgreSQL: the other connections to this database (meeting ``condition``)."""
         with self.engine.connect() as connection:
             found = connection.execute(
                 text(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+                    f"AND pid <> pg_backend_pid() {condition}"
                 )
             ).scalar_one()
-        return int(found) > 0
+        return int(found)
 
     def settle(self) -> None:
         """PostgreSQL: wait until the killed client's backend has rolled back and gone."""
@@ -209,14 +213,7 @@ class Db:
             return
         deadline = time.monotonic() + 30
         while True:
-            with self.engine.connect() as connection:
-                others = connection.execute(
-                    text(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                        "current_database() AND pid <> pg_backend_pid()"
-                    )
-                ).scalar_one()
-            if not others:
+            if not self.other_clients():
                 return
             assert time.monotonic() < deadline, "the killed client's backend lingers"
             time.sleep(0.05)
@@ -366,9 +363,9 @@ def kill_import(db: Db, file: LeadFile, phase: str, percent: int, out: Path) -> 
     killed = process.kill()
     if seen[0] == CHECKING and seen[1] < 100:
         assert not writing, "a write transaction while rows are still being checked"
-    elif seen[1] < 100:
-        assert writing, f"no write transaction open at {seen}"
-        assert killed
+    # Seen writing, the import may still commit before the probe or the kill lands on a
+    # loaded machine: then the batch must be whole (after_kill), and the test asks that
+    # at least one of its kills while writing came inside the transaction.
     return Kill(killed, killed and (seen[0] == CHECKING or writing))
 
 
@@ -427,9 +424,17 @@ def test_killed_imports_leave_all_or_nothing(db: Db, tmp_path: Path) -> None:
     # write lock), as soon as writing starts, and past half-way.
     kill = kill_import(db, first, CHECKING, 100, out)
     after_kill(db, first, before, kill, label="checked, before writing")
+    inside = []
     for percent in (1, 60):
         kill = kill_import(db, first, WRITING, percent, out)
-        after_kill(db, first, before, kill, label=f"writing {percent}%")
+        inside.append(kill.before_commit)
+        if after_kill(db, first, before, kill, label=f"writing {percent}%") == "whole":
+            # It committed before the kill: undo it, so the next kills start as before.
+            (batch, _added, _undone) = db.batches()[-1]
+            assert db.cli("lead", "import", "--undo", str(batch)).exit_code == 0
+            before = db.counts()
+    assert any(inside), "no kill came inside the write transaction"
+
     # At the very end the kill races the commit: all or nothing either way; when it
     # committed first, that is the complete import.
     kill = kill_import(db, first, WRITING, 100, out)
@@ -446,10 +451,11 @@ def test_killed_imports_leave_all_or_nothing(db: Db, tmp_path: Path) -> None:
     rows_before = snapshot(db.url)
     before = db.counts()
     kill = kill_import(db, second, WRITING, 30, out)
-    assert kill.before_commit
-    after_kill(db, second, before, kill, label="second import, writing 30%")
-    assert snapshot(db.url) == rows_before
-    second_batch = import_completes(db, second, before)
+    if after_kill(db, second, before, kill, label="second import, writing 30%") == "absent":
+        assert snapshot(db.url) == rows_before
+        second_batch = import_completes(db, second, before)
+    else:  # on a loaded machine it may commit before the kill lands: whole, as checked
+        (second_batch, _added, _undone) = db.batches()[-1]
 
     # An undo killed part-way leaves the batch whole and not undone; then undo removes all
     # of it and nothing of the first batch.

@@ -23,6 +23,22 @@ def owner_of(cli: Cli, lead: int) -> str | None:
     return owner
 
 
+def customer_of(cli: Cli, user: str, lead: int) -> int:
+    shown = json.loads(cli("--as", user, "lead", "show", str(lead), "-f", "json").stdout)
+    customer: int = shown["customer"]["id"]
+    return customer
+
+
+def second_lead(cli: Cli, user: str, customer: int) -> int:
+    """Another lead of ``customer``, added by ``user`` (an admin's waits in the pool)."""
+    added = cli(
+        "--as", user, "--no-input", "lead", "add", "--attach-to", str(customer),
+        "--source", "website",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    return int(added.stdout.strip())
+
+
 def test_a_rep_claims_a_pool_lead_and_its_customer(cli: Cli, team: str) -> None:
     lead = pool_lead(cli)
     assert owner_of(cli, lead) is None
@@ -79,17 +95,12 @@ def test_two_claims_on_one_customers_leads_at_once(
     """Two reps claiming two pool leads of one customer at the same moment: one gets its
     lead and the customer; the other is refused (撞单), not given the second lead."""
     first = pool_lead(cli, "绍兴两条线索科技有限公司")
-    customer = json.loads(cli("--as", "boss", "lead", "show", str(first), "-f", "json").stdout)
-    second = cli(
-        "--as", "boss", "--no-input", "lead", "add",
-        "--attach-to", str(customer["customer"]["id"]), "--source", "website",
-    )  # fmt: skip
-    assert second.exit_code == 0, second.stderr
-    other = int(second.stdout.strip())
+    customer = customer_of(cli, "boss", first)
+    other = second_lead(cli, "boss", customer)
     results = race(
         team,
         isolated_home,
-        holding(team, "customers", customer["customer"]["id"]),
+        holding(team, "customers", customer),
         ("--as", "li.na", "lead", "claim", str(first)),
         ("--as", "liu.yang", "lead", "claim", str(other)),
     )
@@ -102,13 +113,7 @@ def test_two_claims_on_one_customers_leads_at_once(
 
 def test_a_customer_with_another_reps_lead_stays_for_the_manager(cli: Cli, team: str) -> None:
     mine = add_lead(cli, "liu.yang", "嘉兴撞单领取科技有限公司")
-    customer = json.loads(cli("--as", "liu.yang", "lead", "show", str(mine), "-f", "json").stdout)
-    second = cli(
-        "--as", "liu.yang", "--no-input", "lead", "add",
-        "--attach-to", str(customer["customer"]["id"]), "--source", "website",
-    )  # fmt: skip
-    assert second.exit_code == 0, second.stderr
-    pooled = int(second.stdout.strip())
+    pooled = second_lead(cli, "liu.yang", customer_of(cli, "liu.yang", mine))
     assert cli("--as", "chen.jing", "lead", "assign", str(pooled), "--to", "-").exit_code == 0
     assert owner_of(cli, pooled) is None
     args = ["--as", "li.na", "lead", "claim", str(pooled)]

@@ -11,31 +11,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import create_engine, text
 
-from salesflow.store.migrate import alembic_config, compare_with_models
+from salesflow.store.migrate import compare_with_models
 from salesflow.store.schema import SCHEMA_HEAD
-from tests.helpers import Cli
+from tests.helpers import Cli, migrate
 from tests.processes import holding_upgrade_lock, race
 
 PREVIOUS = "0006"
 
 
-def downgrade_to(url: str, revision: str) -> None:
-    engine = create_engine(url)
-    try:
-        config = alembic_config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, revision)
-    finally:
-        engine.dispose()
-
-
 def test_two_upgrades_at_once_upgrade_once(cli: Cli, team: str, isolated_home: Path) -> None:
     assert SCHEMA_HEAD != PREVIOUS
-    downgrade_to(team, PREVIOUS)
+    migrate(team, ("downgrade", PREVIOUS))
     results = race(
         team,
         isolated_home,

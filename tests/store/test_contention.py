@@ -15,7 +15,7 @@ from salesflow.store import contention
 from salesflow.store.contention import (
     DatabaseBusy,
     begin_immediate,
-    conflict_error,
+    known_failure,
     pauses,
     retry_busy,
 )
@@ -99,11 +99,11 @@ def test_postgres_conflicts_read_as_one_clear_message() -> None:
             self.sqlstate = state
 
     deadlock = OperationalError("UPDATE", {}, Orig("40P01"))
-    found = conflict_error(deadlock)
+    found = known_failure(deadlock)
     assert found is not None
     assert "at the same moment" in found.message
-    assert conflict_error(OperationalError("UPDATE", {}, Orig("23505"))) is None
-    assert conflict_error(locked()) is not None
+    assert known_failure(OperationalError("UPDATE", {}, Orig("23505"))) is None
+    assert known_failure(locked()) is not None
 
 
 def test_a_write_waits_for_a_held_lock_then_gives_up_cleanly(

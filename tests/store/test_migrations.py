@@ -13,7 +13,7 @@ from sqlalchemy import column, create_engine, table, update
 from salesflow.store.database import open_workspace
 from salesflow.store.migrate import compare_with_models, head_revision, pending_revisions
 from salesflow.store.schema import SCHEMA_HEAD
-from tests.helpers import Cli, assert_one_line_error, snapshot
+from tests.helpers import Cli, assert_one_line_error, migrate, snapshot
 
 
 def test_schema_head_constant_matches_the_scripts() -> None:
@@ -33,17 +33,10 @@ def test_empty_database_upgrades_to_head_with_no_difference(db_url: str) -> None
 
 
 def test_downgrade_to_base_then_init_again(db_url: str, cli: Cli) -> None:
-    from alembic import command
-
-    from salesflow.store.migrate import alembic_config
-
     assert cli("init").exit_code == 0
+    migrate(db_url, ("downgrade", "base"))
     engine = create_engine(db_url)
     try:
-        config = alembic_config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "base")
         pending = pending_revisions(engine)
         assert pending[0] == "0001"
         assert pending[-1] == SCHEMA_HEAD
@@ -162,10 +155,8 @@ def test_upgrading_to_0007_fills_in_when_each_move_entered_the_stage_it_left(
 ) -> None:
     """0007 adds stage_changes.from_entered_at and works it out for the moves already
     there: the time of the lead's latest earlier move into the stage the move leaves."""
-    from alembic import command
     from sqlmodel import Session, col, select
 
-    from salesflow.store.migrate import alembic_config
     from salesflow.store.models import StageChange
     from tests.report_data import build_report_data
 
@@ -177,15 +168,9 @@ def test_upgrading_to_0007_fills_in_when_each_move_entered_the_stage_it_left(
             into = [r.changed_at for r in rows[:index] if r.to_stage == row.from_stage]
             expected[row.id] = max(into) if row.from_stage is not None and into else None
     assert any(value is not None for value in expected.values())
+    migrate(team, ("downgrade", "0006"), ("upgrade", "head"))
     engine = create_engine(team)
     try:
-        config = alembic_config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0006")
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
         with Session(engine) as session:
             found = {
                 change.id: change.from_entered_at
@@ -200,10 +185,8 @@ def test_upgrading_to_0007_fills_in_when_each_move_entered_the_stage_it_left(
 def test_upgrading_to_0007_fills_in_each_leads_first_contact(team: str) -> None:
     """0007 adds leads.first_contact_at and works it out for the leads already there: the
     earliest activity on the lead that is not a note; empty when it has none."""
-    from alembic import command
     from sqlmodel import Session, select
 
-    from salesflow.store.migrate import alembic_config
     from salesflow.store.models import Lead
     from tests.report_data import build_report_data
 
@@ -216,15 +199,9 @@ def test_upgrading_to_0007_fills_in_each_leads_first_contact(team: str) -> None:
     noted = {a.lead_id for a in data.activities if a.kind == "note"}
     assert any(expected[lead] is not None for lead in noted), "a note before the first contact"
     assert any(value is None for value in expected.values())
+    migrate(team, ("downgrade", "0006"), ("upgrade", "head"))
     engine = create_engine(team)
     try:
-        config = alembic_config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0006")
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
         with Session(engine) as session:
             found = dict(session.exec(select(Lead.id, Lead.first_contact_at)).all())
         assert compare_with_models(engine) == []
